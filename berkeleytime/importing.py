@@ -1,0 +1,165 @@
+"""Shared machinery for the data importers.
+
+Every importer follows the same rules:
+- it reads the files as they are published, and handles their mess itself;
+- a structural problem (wrong header, broken JSON, a row of the wrong shape)
+  stops the run with ``file:line: reason`` and the database untouched;
+- a row that is well formed but unusable (no course number, say) is rejected,
+  counted and reported with its reason, and the run goes on;
+- running it twice changes nothing the second time.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import CommandError
+
+
+class DataFileError(CommandError):
+    """A file that cannot be imported, with the place and the reason."""
+
+    def __init__(self, path: Path | str, line: int | None, reason: str):
+        self.path, self.line, self.reason = str(path), line, reason
+        where = f"{self.path}:{line}" if line else self.path
+        super().__init__(f"{where}: {reason}")
+
+
+@dataclass
+class Rejection:
+    path: str
+    line: int | None
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.reason}" if self.line else f"{self.path}: {self.reason}"
+
+
+@dataclass
+class ImportReport:
+    """What a run read, changed and rejected, file by file and table by table."""
+
+    rows_read: Counter = field(default_factory=Counter)
+    rejections: list[Rejection] = field(default_factory=list)
+    created: Counter = field(default_factory=Counter)
+    updated: Counter = field(default_factory=Counter)
+    deleted: Counter = field(default_factory=Counter)
+
+    def read(self, path: Path | str, n: int = 1) -> None:
+        self.rows_read[str(path)] += n
+
+    def reject(self, path: Path | str, line: int | None, reason: str) -> None:
+        self.rejections.append(Rejection(str(path), line, reason))
+
+    @property
+    def total_read(self) -> int:
+        return sum(self.rows_read.values())
+
+    @property
+    def total_created(self) -> int:
+        return sum(self.created.values())
+
+    @property
+    def total_updated(self) -> int:
+        return sum(self.updated.values())
+
+    def lines(self, max_rejections: int = 20) -> list[str]:
+        out = [
+            f"rows read: {self.total_read} in {len(self.rows_read)} files",
+            f"created: {self.total_created} ({_counter_text(self.created)})",
+            f"updated: {self.total_updated} ({_counter_text(self.updated)})",
+        ]
+        if self.deleted:
+            out.append(f"deleted: {sum(self.deleted.values())} ({_counter_text(self.deleted)})")
+        reasons = Counter(r.reason.split(":")[0] for r in self.rejections)
+        out.append(f"rejected: {len(self.rejections)}" + (f" ({_counter_text(reasons)})" if reasons else ""))
+        for rejection in self.rejections[:max_rejections]:
+            out.append(f"  {rejection}")
+        if len(self.rejections) > max_rejections:
+            out.append(f"  ... and {len(self.rejections) - max_rejections} more")
+        return out
+
+
+def _counter_text(counter: Counter) -> str:
+    return ", ".join(f"{k}: {v}" for k, v in sorted(counter.items())) or "none"
+
+
+def read_text(path: Path) -> str:
+    """A data file's text: UTF-8 with or without a byte-order mark, Latin-1 as a last resort."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise DataFileError(path, None, f"cannot read file ({exc.strerror})") from exc
+    if b"\x00" in raw[:4096]:
+        raise DataFileError(path, None, "binary data where text was expected")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
+
+
+def csv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
+    """(line number, cells) for every row. The csv module takes \\n, \\r\\n and
+    old-Mac \\r line endings alike; line numbers are physical lines."""
+    reader = csv.reader(io.StringIO(read_text(path), newline=""))
+    try:
+        for cells in reader:
+            yield reader.line_num, cells
+    except csv.Error as exc:
+        raise DataFileError(path, reader.line_num, f"malformed CSV ({exc})") from exc
+
+
+def find_header(
+    path: Path, rows: Iterable[tuple[int, list[str]]], is_header, max_preamble: int = 30
+) -> tuple[int, list[str], Iterator[tuple[int, list[str]]]]:
+    """Skip title and preamble lines until ``is_header(cells)`` holds."""
+    iterator = iter(rows)
+    for seen, (line, cells) in enumerate(iterator):
+        if is_header([c.strip() for c in cells]):
+            return line, [c.strip() for c in cells], iterator
+        if seen >= max_preamble:
+            break
+    raise DataFileError(path, None, "no recognisable header row (is this the right kind of file?)")
+
+
+def load_json(path: Path) -> Any:
+    text = read_text(path)
+    try:
+        return json.loads(text), text
+    except json.JSONDecodeError as exc:
+        raise DataFileError(path, exc.lineno, f"invalid JSON ({exc.msg})") from exc
+
+
+def json_array_items(path: Path, text: str, array_key: str | None = None) -> Iterator[tuple[int, Any]]:
+    """(line number, item) for each element of the top-level array, or of the
+    array under ``array_key`` in a top-level object, so that errors can name a line."""
+    decoder = json.JSONDecoder()
+    start = 0
+    if array_key is not None:
+        marker = text.find(f'"{array_key}"')
+        if marker < 0:
+            raise DataFileError(path, None, f'missing "{array_key}" array')
+        start = text.find("[", marker)
+    else:
+        start = text.find("[")
+    if start < 0:
+        raise DataFileError(path, 1, "expected a JSON array")
+    pos = start + 1
+    length = len(text)
+    line, counted_to = text.count("\n", 0, pos) + 1, pos
+    while True:
+        while pos < length and text[pos] in " \t\r\n,":
+            pos += 1
+        if pos >= length or text[pos] == "]":
+            return
+        line += text.count("\n", counted_to, pos)
+        counted_to = pos
+        item, pos = decoder.raw_decode(text, pos)
+        yield line, item

@@ -1,0 +1,243 @@
+"""Berkeleytime settings, read from the environment (12-factor).
+
+Every value has a safe development default. Outside development
+(BT_ENVIRONMENT=staging or production) SECRET_KEY and ALLOWED_HOSTS must be
+set, or the process refuses to start.
+"""
+
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+
+ENVIRONMENT_CHOICES = ("development", "staging", "production")
+BT_ENVIRONMENT = env.str("BT_ENVIRONMENT", default="development")
+if BT_ENVIRONMENT not in ENVIRONMENT_CHOICES:
+    raise ImproperlyConfigured(
+        f"BT_ENVIRONMENT must be one of {', '.join(ENVIRONMENT_CHOICES)}, got {BT_ENVIRONMENT!r}."
+    )
+IS_DEVELOPMENT = BT_ENVIRONMENT == "development"
+
+
+def _required_outside_development(name: str) -> None:
+    if not IS_DEVELOPMENT and not env.str(name, default="").strip():
+        raise ImproperlyConfigured(f"{name} must be set in the environment when BT_ENVIRONMENT={BT_ENVIRONMENT}.")
+
+
+_required_outside_development("SECRET_KEY")
+_required_outside_development("ALLOWED_HOSTS")
+
+DEBUG = env.bool("DEBUG", default=IS_DEVELOPMENT)
+SECRET_KEY = env.str("SECRET_KEY", default="development-only-not-a-secret")
+
+_HOST_DEFAULTS = {
+    "development": ("localhost", "search.localhost", "dashboard.localhost"),
+    "staging": ("staging.berkeleytime.com", "search.berkeleytime.com", "dashboard.berkeleytime.com"),
+    "production": ("berkeleytime.com", "search.berkeleytime.com", "dashboard.berkeleytime.com"),
+}
+_main, _search, _dashboard = _HOST_DEFAULTS[BT_ENVIRONMENT]
+BT_MAIN_HOST = env.str("BT_MAIN_HOST", default=_main)
+BT_SEARCH_HOST = env.str("BT_SEARCH_HOST", default=_search)
+BT_DASHBOARD_HOST = env.str("BT_DASHBOARD_HOST", default=_dashboard)
+
+ALLOWED_HOSTS = env.list(
+    "ALLOWED_HOSTS",
+    default=[BT_MAIN_HOST, BT_SEARCH_HOST, BT_DASHBOARD_HOST, "127.0.0.1", "[::1]", "testserver"],
+)
+
+# Where the public UC Berkeley data set lives; never copied into the repository.
+BT_DATA_DIR = Path(env.str("BT_DATA_DIR", default=str(BASE_DIR.parent / "shared" / "data" / "berkeley")))
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.postgres",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "berkeleytime",
+    "catalog",
+    "grades",
+    "search",
+]
+
+MIDDLEWARE = [
+    "berkeleytime.middleware.RequestIdMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "berkeleytime.urls"
+WSGI_APPLICATION = "berkeleytime.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "berkeleytime" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# PostgreSQL only. `make run` starts an embedded server and sets DATABASE_URL.
+DATABASES = {
+    "default": env.db_url("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/berkeleytime"),
+}
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL (postgres://...).")
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Redis when REDIS_URL is set; an outage only costs cache hits (IGNORE_EXCEPTIONS).
+REDIS_URL = env.str("REDIS_URL", default="")
+CACHE_KEY_PREFIX = env.str("CACHE_KEY_PREFIX", default=f"bt-{BT_ENVIRONMENT}")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+            "TIMEOUT": 3600,
+            "OPTIONS": {
+                "CLIENT_CLASS": "django_redis.client.DefaultClient",
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 0.25,
+                "SOCKET_TIMEOUT": 0.25,
+            },
+        }
+    }
+    DJANGO_REDIS_IGNORE_EXCEPTIONS = True
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+            "TIMEOUT": 300,
+        }
+    }
+
+ELASTICSEARCH_URL = env.str("ELASTICSEARCH_URL", default="")
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "America/Los_Angeles"
+USE_I18N = False
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "berkeleytime.pagination.PageNumberPagination",
+    "PAGE_SIZE": 25,
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "EXCEPTION_HANDLER": "berkeleytime.api.exception_handler",
+    "UNAUTHENTICATED_USER": None,
+}
+API_MAX_PAGE_SIZE = 100
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Berkeleytime API",
+    "DESCRIPTION": "UC Berkeley courses, sections, grade distributions and enrollment.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    # The docs page's JavaScript is served by the app, never from a CDN.
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+}
+
+# Security headers. TLS terminates at the ingress, which sets X-Forwarded-Proto.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_SECURE = not IS_DEVELOPMENT
+CSRF_COOKIE_SECURE = not IS_DEVELOPMENT
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not IS_DEVELOPMENT)
+# Probes and Prometheus reach pods over plain HTTP inside the cluster.
+SECURE_REDIRECT_EXEMPT = [r"^livez$", r"^readyz$", r"^metrics$"]
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if IS_DEVELOPMENT else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not IS_DEVELOPMENT
+SECURE_HSTS_PRELOAD = not IS_DEVELOPMENT
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+CSRF_TRUSTED_ORIGINS = env.list(
+    "CSRF_TRUSTED_ORIGINS",
+    default=[f"https://{h}" for h in (BT_MAIN_HOST, BT_SEARCH_HOST, BT_DASHBOARD_HOST)],
+)
+
+# Logs: readable lines in development, one JSON object per line elsewhere.
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+LOG_FORMAT = env.str("LOG_FORMAT", default="text" if IS_DEVELOPMENT else "json")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "berkeleytime.logging.RequestIdFilter"}},
+    "formatters": {
+        "json": {
+            "()": "berkeleytime.logging.JsonFormatter",
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        "django.server": {"level": "WARNING"},
+        "django_redis": {"level": "WARNING"},
+    },
+}

@@ -1,0 +1,93 @@
+import django_filters
+from django import forms
+
+from catalog.codes import normalize_subject
+from catalog.models import LEVEL_CHOICES, Course, Requirement, Subject
+from catalog.selectors import UnknownTerm, term_by_slug
+
+ORDERINGS = {
+    "code": ("subject_id", "number_digits", "number"),
+    "title": ("title", "subject_id", "number_digits"),
+    "units": ("units_min", "subject_id", "number_digits", "number"),
+    "level": ("level", "subject_id", "number_digits", "number"),
+}
+
+
+class SubjectField(forms.CharField):
+    """A subject in any spelling ('EL ENG', 'eleng'); unknown subjects are errors."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return value
+        code = normalize_subject(value)
+        if not Subject.objects.filter(code=code).exists():
+            raise forms.ValidationError(f"unknown subject {value[:40]!r}.")
+        return code
+
+
+class TermField(forms.CharField):
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        try:
+            return term_by_slug(value)
+        except UnknownTerm as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+
+class SubjectFilter(django_filters.CharFilter):
+    field_class = SubjectField
+
+
+class TermFilter(django_filters.Filter):
+    field_class = TermField
+
+
+class CatalogOrderingFilter(django_filters.OrderingFilter):
+    """'code' sorts the way the catalog reads: COMPSCI 9 before COMPSCI 61A before COMPSCI 170."""
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        fields = []
+        for name in value:
+            descending = name.startswith("-")
+            for column in ORDERINGS[name.lstrip("-")]:
+                fields.append(f"-{column}" if descending else column)
+        return qs.order_by(*fields)
+
+
+class CourseFilter(django_filters.FilterSet):
+    subject = SubjectFilter(method="filter_subject", help_text="Subject code in any spelling: COMPSCI, EL ENG.")
+    level = django_filters.ChoiceFilter(choices=LEVEL_CHOICES, help_text="lower, upper, graduate or professional.")
+    units = django_filters.NumberFilter(
+        method="filter_units", min_value=0, max_value=99, help_text="Courses that can be taken for this many units."
+    )
+    requirement = django_filters.ModelChoiceFilter(
+        queryset=Requirement.objects.all(),
+        to_field_name="slug",
+        field_name="requirements",
+        help_text="Requirement slug, e.g. american-cultures or ls-arts-literature.",
+    )
+    term = TermFilter(method="filter_term", help_text="Term slug like summer-2026 or fall-2023.")
+    has_grades = django_filters.BooleanFilter(help_text="Only courses with grade distributions.")
+    q = django_filters.CharFilter(method="filter_q", max_length=200, help_text="Prefix of the code or of a title word.")
+    ordering = CatalogOrderingFilter(fields=tuple((name, name) for name in ORDERINGS))
+
+    class Meta:
+        model = Course
+        fields = ["subject", "level", "units", "requirement", "term", "has_grades", "q"]
+
+    def filter_subject(self, queryset, name, value):
+        return queryset.filter(subject_id=value) if value else queryset
+
+    def filter_units(self, queryset, name, value):
+        return queryset.with_units(value) if value is not None else queryset
+
+    def filter_term(self, queryset, name, value):
+        return queryset.offered_in(value) if value else queryset
+
+    def filter_q(self, queryset, name, value):
+        return queryset.matching_prefix(value) if value else queryset

@@ -1,0 +1,114 @@
+from rest_framework import serializers
+
+from catalog.models import Course, Requirement, Section, Subject, Term
+
+
+class TermSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Term
+        fields = ["slug", "name", "year", "season"]
+
+
+class SubjectSerializer(serializers.ModelSerializer):
+    courses = serializers.IntegerField(source="course_count", read_only=True)
+
+    class Meta:
+        model = Subject
+        fields = ["code", "name", "spellings", "courses"]
+
+
+class RequirementSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Requirement
+        fields = ["slug", "name", "kind"]
+
+
+class CourseListSerializer(serializers.ModelSerializer):
+    subject = serializers.CharField(source="subject_id")
+    units = serializers.CharField(read_only=True)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Course
+        fields = [
+            "code",
+            "subject",
+            "number",
+            "title",
+            "abbreviated_title",
+            "units",
+            "units_min",
+            "units_max",
+            "level",
+            "has_grades",
+            "url",
+        ]
+
+    def get_url(self, course: Course) -> str:
+        return f"/api/v1/courses/{course.subject_id}/{course.number}/"
+
+
+class CourseRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Course
+        fields = ["code", "title"]
+
+
+class SubsectionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Section
+        fields = [
+            "kind",
+            "number",
+            "class_number",
+            "days",
+            "start_time",
+            "end_time",
+            "location",
+            "instructor",
+            "enrolled",
+            "capacity",
+            "waitlisted",
+            "status",
+        ]
+
+
+class SectionSerializer(SubsectionSerializer):
+    term = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    subsections = SubsectionSerializer(many=True, read_only=True)
+
+    class Meta(SubsectionSerializer.Meta):
+        fields = ["term", *SubsectionSerializer.Meta.fields, "subsections"]
+
+
+class CourseDetailSerializer(CourseListSerializer):
+    subject_name = serializers.CharField(source="subject.name")
+    aliases = serializers.SlugRelatedField(many=True, read_only=True, slug_field="code")
+    cross_listings = CourseRefSerializer(many=True, read_only=True)
+    requirements = RequirementSerializer(many=True, read_only=True)
+    terms = serializers.SlugRelatedField(many=True, read_only=True, slug_field="slug")
+    sections_term = serializers.SerializerMethodField()
+    sections = serializers.SerializerMethodField()
+
+    class Meta(CourseListSerializer.Meta):
+        fields = [
+            *CourseListSerializer.Meta.fields,
+            "subject_name",
+            "description",
+            "prerequisites",
+            "aliases",
+            "cross_listings",
+            "requirements",
+            "terms",
+            "sections_term",
+            "sections",
+        ]
+
+    def get_sections_term(self, course: Course) -> str | None:
+        term = self.context.get("sections_term")
+        return term.slug if term else None
+
+    def get_sections(self, course: Course) -> list[dict]:
+        return SectionSerializer(self.context.get("sections", []), many=True).data

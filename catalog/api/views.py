@@ -1,0 +1,85 @@
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, viewsets
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.response import Response
+
+from berkeleytime.caching import CachedJSONMixin
+from catalog import selectors
+from catalog.models import Course
+
+from .filters import CourseFilter
+from .serializers import (
+    CourseDetailSerializer,
+    CourseListSerializer,
+    SubjectSerializer,
+    TermSerializer,
+)
+
+
+class CourseViewSet(CachedJSONMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    cache_prefix = "courses"
+    """Courses in catalog order, filtered and paginated; one course by any spelling of its code."""
+
+    queryset = Course.objects.only(
+        "code",
+        "subject_id",
+        "number",
+        "title",
+        "abbreviated_title",
+        "units_min",
+        "units_max",
+        "level",
+        "has_grades",
+    ).in_catalog_order()
+    serializer_class = CourseListSerializer
+    filterset_class = CourseFilter
+    lookup_value_regex = "[^/]+"
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "subject", str, OpenApiParameter.PATH, description="Subject in any spelling: COMPSCI, EL ENG"
+            ),
+            OpenApiParameter("number", str, OpenApiParameter.PATH, description="Course number: 61A"),
+            OpenApiParameter("term", OpenApiTypes.STR, description="Sections of this term (slug like summer-2026)"),
+        ],
+        responses=CourseDetailSerializer,
+    )
+    def retrieve(self, request, subject: str, number: str):
+        term = None
+        if request.query_params.get("term"):
+            term = _term_param(request.query_params["term"])
+        course = selectors.course_for_detail(subject, number)
+        if course is None:
+            raise NotFound(f"No course {subject} {number}.")
+        sections_term, sections = selectors.sections_for(course, term)
+        if term is not None:
+            sections_term = term
+        context = {"sections_term": sections_term, "sections": sections, "request": request}
+        return Response(CourseDetailSerializer(course, context=context).data)
+
+
+def _term_param(slug: str):
+    try:
+        return selectors.term_by_slug(slug)
+    except selectors.UnknownTerm as exc:
+        raise ValidationError({"term": [str(exc)]}) from None
+
+
+class SubjectViewSet(CachedJSONMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    cache_prefix = "subjects"
+    """Every subject with its name, the spellings the sources use, and its number of courses."""
+
+    queryset = selectors.subjects_with_counts()
+    serializer_class = SubjectSerializer
+    pagination_class = None
+
+
+class TermViewSet(CachedJSONMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    cache_prefix = "terms"
+    """Terms with data, most recent first."""
+
+    queryset = selectors.terms_with_data()
+    serializer_class = TermSerializer
+    pagination_class = None

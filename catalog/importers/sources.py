@@ -1,0 +1,454 @@
+"""Read every catalog source into one in-memory picture of the catalog.
+
+Nothing here touches the database: a structural problem in any file raises
+DataFileError before a single row is written. Which source wins for a field:
+
+- full title: catalog/courses.json, then course-graph-catalog.json, then the Summer 2026 listing;
+- abbreviated title: the most recent grade file that lists the course;
+- description, units, prerequisites: course-graph-catalog.json (the official
+  catalog), then the Summer 2026 listing;
+- level: from the course number (Berkeley's numbering), the same for every source.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import time
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import yaml
+
+from berkeleytime.importing import DataFileError, ImportReport, csv_rows, json_array_items, load_json, read_text
+from catalog.codes import is_cross_listed_number, normalize_number, normalize_subject
+from catalog.terms import TermRef
+from grades.importers import formats
+
+SUMMER_2026 = TermRef.of("summer", 2026)
+
+LS_BREADTH_NAMES = {
+    "arts_literature": "Arts & Literature",
+    "biological_science": "Biological Science",
+    "historical_studies": "Historical Studies",
+    "international_studies": "International Studies",
+    "philosophy_values": "Philosophy & Values",
+    "physical_science": "Physical Science",
+    "social_behavioral_sciences": "Social & Behavioral Sciences",
+}
+AMERICAN_CULTURES = ("american-cultures", "American Cultures", "american_cultures")
+
+SECTION_KINDS = {"discussion": "DIS", "lab": "LAB", "laboratory": "LAB", "lecture": "LEC", "seminar": "SEM"}
+_SECTION_NUMBER = re.compile(r"^#?\s*([A-Z]{2,4})?\s*([0-9A-Z]+)$")
+
+
+@dataclass
+class CourseState:
+    subject: str
+    number: str
+    title: str = ""
+    title_rank: int = 99
+    abbreviated_title: str = ""
+    abbreviated_term: TermRef | None = None
+    description: str = ""
+    description_rank: int = 99
+    units_min: Decimal | None = None
+    units_max: Decimal | None = None
+    units_rank: int = 99
+    prerequisites: str = ""
+    prerequisites_rank: int = 99
+    has_grades: bool = False
+    aliases: set[str] = field(default_factory=set)
+    requirements: set[str] = field(default_factory=set)
+    terms: set[TermRef] = field(default_factory=set)
+    # Evidence for cross-listing: titles in any source, and grade-history fingerprints.
+    match_titles: set[str] = field(default_factory=set)
+    fingerprints: set[str] = field(default_factory=set)
+
+    @property
+    def code(self) -> str:
+        return f"{self.subject} {self.number}"
+
+
+@dataclass
+class SectionState:
+    course_code: str
+    term: TermRef
+    kind: str
+    number: str
+    parent_key: tuple | None
+    class_number: int | None
+    days: list[str]
+    start_time: time | None
+    end_time: time | None
+    location: str
+    instructor: str
+    enrolled: int | None
+    capacity: int | None
+    waitlisted: int | None
+    status: str
+
+    @property
+    def key(self) -> tuple:
+        return (self.course_code, self.term, self.kind, self.number)
+
+
+@dataclass
+class CatalogState:
+    subjects: dict[str, dict] = field(default_factory=dict)  # code -> {"name", "spellings"}
+    courses: dict[str, CourseState] = field(default_factory=dict)
+    requirements: dict[str, tuple[str, str]] = field(default_factory=dict)  # slug -> (name, kind)
+    sections: dict[tuple, SectionState] = field(default_factory=dict)
+    section_terms: set[TermRef] = field(default_factory=set)
+    cross_listings: list[set[str]] = field(default_factory=list)
+
+    def subject(self, raw: str) -> str:
+        code = normalize_subject(raw)
+        entry = self.subjects.setdefault(code, {"name": "", "spellings": set()})
+        entry["spellings"].add(" ".join(raw.split()).upper())
+        return code
+
+    def course(self, raw_subject: str, raw_number: str) -> CourseState | None:
+        number = normalize_number(raw_number)
+        if not raw_subject.strip() or not number:
+            return None
+        subject = self.subject(raw_subject)
+        code = f"{subject} {number}"
+        state = self.courses.get(code)
+        if state is None:
+            state = self.courses[code] = CourseState(subject=subject, number=number)
+        spelled = f"{' '.join(raw_subject.split()).upper()} {number}"
+        if spelled != code:
+            state.aliases.add(spelled)
+        return state
+
+
+def title_key(title: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", title.lower())
+
+
+def set_ranked(state: CourseState, name: str, value, rank: int) -> None:
+    """Keep the value from the highest-ranked (lowest number) source."""
+    if value in (None, "") or rank >= getattr(state, f"{name}_rank"):
+        return
+    if name == "units":
+        state.units_min, state.units_max = value
+    else:
+        setattr(state, name, value)
+    setattr(state, f"{name}_rank", rank)
+
+
+def parse_units(raw) -> tuple[Decimal, Decimal] | None:
+    """4 -> (4, 4); '1-4' -> (1, 4); '2.5' -> (2.5, 2.5)."""
+    if raw is None or isinstance(raw, bool):
+        return None
+    text = str(raw).strip()
+    if not text:
+        return None
+    parts = re.split(r"\s*(?:-|to|–)\s*", text)
+    try:
+        values = [Decimal(p) for p in parts if p]
+    except InvalidOperation:
+        return None
+    if not values or any(v < 0 or v > 99 for v in values):
+        return None
+    return min(values), max(values)
+
+
+def parse_time(raw) -> time | None:
+    match = re.match(r"^(\d{1,2}):(\d{2})", str(raw or ""))
+    if not match:
+        return None
+    hour, minute = int(match.group(1)), int(match.group(2))
+    return time(hour, minute) if hour < 24 and minute < 60 else None
+
+
+def _count(value) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+
+
+class CatalogSources:
+    """Reads the data set folder into a CatalogState, reporting into an ImportReport."""
+
+    def __init__(self, data_dir: Path, report: ImportReport):
+        self.data_dir = Path(data_dir)
+        self.report = report
+        self.state = CatalogState()
+        self.subject_names: dict[str, list[str]] = {}
+
+    def path(self, *parts: str) -> Path:
+        return self.data_dir.joinpath(*parts)
+
+    def read_all(self, progress=lambda tasks: tasks) -> CatalogState:
+        """Read every source in dependency order. ``progress`` wraps the task list
+        (a tqdm bar on a terminal)."""
+        if not self.data_dir.is_dir():
+            raise DataFileError(self.data_dir, None, "data folder not found (set BT_DATA_DIR)")
+        for path, read in progress(self.tasks()):
+            read(path)
+        self.link_cross_listings()
+        return self.state
+
+    def tasks(self) -> list[tuple[Path, object]]:
+        def glob(*parts: str, pattern: str) -> list[Path]:
+            return sorted(self.path(*parts).glob(pattern))
+
+        tasks: list[tuple[Path, object]] = [(self.path("catalog", "subjects.yaml"), self.read_subjects)]
+        tasks += [
+            (p, lambda p: self.read_grade_file(p, formats.read_formatted(p, self.report)))
+            for p in glob("grades", "formatted", pattern="*.csv")
+        ]
+        tasks += [
+            (p, lambda p: self.read_grade_file(p, formats.read_legacy(p, self.report)))
+            for p in glob("grades", "legacy", pattern="*.csv")
+        ]
+        tasks += [(p, self.read_calanswers_file) for p in glob("grades", "calanswers", pattern="*.csv")]
+        tasks += [(p, self.read_history_file) for p in glob("history", "courses-detail", pattern="*.json")]
+        tasks += [
+            (self.path("catalog", "courses.json"), self.read_full_titles),
+            (self.path("catalog", "course-graph-catalog.json"), self.read_course_graph),
+            (self.path("catalog", "summer-2026-sections.json"), lambda p: self.read_summer_sections(p, SUMMER_2026)),
+        ]
+        for p in glob("requirements", "ls_breadth_fall_2021", pattern="*.csv"):
+            name = LS_BREADTH_NAMES.get(p.stem, p.stem.replace("_", " ").title())
+            tasks.append(
+                (
+                    p,
+                    lambda p, name=name: self.read_requirement_list(
+                        p, "ls-" + p.stem.replace("_", "-"), name, "ls_breadth"
+                    ),
+                )
+            )
+        ac = self.path("requirements", "american_cultures_override.csv")
+        if ac.exists():
+            tasks.append((ac, lambda p: self.read_requirement_list(p, *AMERICAN_CULTURES)))
+        return tasks
+
+    def read_calanswers_file(self, path: Path) -> None:
+        names = formats.subject_name_index(self.subject_names)
+        self.read_grade_file(path, formats.read_calanswers(path, names, self.report))
+
+    # -- subjects ---------------------------------------------------------
+    def read_subjects(self, path: Path) -> None:
+        try:
+            data = yaml.safe_load(read_text(path))
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            raise DataFileError(path, mark.line + 1 if mark else None, f"invalid YAML ({exc})") from exc
+        if not isinstance(data, dict):
+            raise DataFileError(path, 1, "expected a mapping of subject code to names")
+        for raw_code, names in data.items():
+            self.report.read(path)
+            if isinstance(names, str):
+                names = [names]
+            if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+                raise DataFileError(path, _yaml_line(path, raw_code), f"subject {raw_code!r}: names must be a list")
+            raw_code = str(raw_code)
+            self.subject_names[raw_code] = names
+            code = self.state.subject(raw_code)
+            if names and not self.state.subjects[code]["name"]:
+                self.state.subjects[code]["name"] = names[0]
+
+    # -- grade files: which courses exist and when they were taught -------
+    def read_grade_file(self, path: Path, records) -> None:
+        for record in records:
+            self.report.read(path)
+            course = self.state.course(record.subject, record.number)
+            if course is None:
+                self.report.reject(path, record.line, "missing subject or course number")
+                continue
+            course.terms.add(record.term)
+            course.has_grades = course.has_grades or any(record.counts.values())
+            if record.title:
+                course.match_titles.add(title_key(record.title))
+                if course.abbreviated_term is None or record.term >= course.abbreviated_term:
+                    course.abbreviated_title, course.abbreviated_term = record.title, record.term
+
+    def read_history_file(self, path: Path) -> None:
+        subject, number = formats.history_course(path)
+        course = self.state.course(subject, number)
+        self.report.read(path)
+        for record in formats.read_history(path, self.report):
+            course.terms.add(record.term)
+            course.has_grades = course.has_grades or any(record.counts.values())
+            course.fingerprints.add(f"{record.term.slug}|{record.instructors}|{sorted(record.counts.items())}")
+
+    # -- catalog files ----------------------------------------------------
+    def read_full_titles(self, path: Path) -> None:
+        _, text = load_json(path)
+        for line, item in json_array_items(path, text):
+            self.report.read(path)
+            if not isinstance(item, dict) or not isinstance(item.get("name"), str):
+                raise DataFileError(path, line, 'expected {"title": ..., "name": "SUBJECT NUMBER"}')
+            subject, _, number = item["name"].strip().rpartition(" ")
+            course = self.state.course(subject, number)
+            if course is None:
+                self.report.reject(path, line, f"not a course code: {item['name']!r}")
+                continue
+            title = " ".join(str(item.get("title") or "").split())
+            set_ranked(course, "title", title, 1)
+            if title:
+                course.match_titles.add(title_key(title))
+
+    def read_course_graph(self, path: Path) -> None:
+        _, text = load_json(path)
+        for line, item in json_array_items(path, text):
+            self.report.read(path)
+            if not isinstance(item, dict) or not isinstance(item.get("displayCode"), str):
+                raise DataFileError(path, line, "course entry without a displayCode")
+            subject, _, number = item["displayCode"].strip().rpartition(" ")
+            course = self.state.course(subject, number)
+            if course is None:
+                self.report.reject(path, line, f"not a course code: {item['displayCode']!r}")
+                continue
+            title = " ".join(str(item.get("title") or "").split())
+            set_ranked(course, "title", title, 2)
+            if title:
+                course.match_titles.add(title_key(title))
+            set_ranked(course, "description", " ".join(str(item.get("description") or "").split()), 1)
+            set_ranked(course, "units", parse_units(item.get("units")), 1)
+            set_ranked(course, "prerequisites", " ".join(str(item.get("prereqRaw") or "").split()), 1)
+
+    def read_summer_sections(self, path: Path, term: TermRef) -> None:
+        data, text = load_json(path)
+        if not isinstance(data, dict) or not isinstance(data.get("courses"), list):
+            raise DataFileError(path, 1, 'expected {"meta": ..., "courses": [...]}')
+        self.state.section_terms.add(term)
+        for line, item in json_array_items(path, text, "courses"):
+            self.report.read(path)
+            if not isinstance(item, dict) or not isinstance(item.get("code"), str):
+                raise DataFileError(path, line, "class entry without a code")
+            subject, _, number = item["code"].strip().rpartition(" ")
+            course = self.state.course(subject, number)
+            if course is None:
+                self.report.reject(path, line, f"not a course code: {item['code']!r}")
+                continue
+            course.terms.add(term)
+            title = " ".join(str(item.get("title") or "").split())
+            set_ranked(course, "title", title, 3)
+            if title:
+                course.match_titles.add(title_key(title))
+            set_ranked(course, "description", " ".join(str(item.get("description") or "").split()), 2)
+            set_ranked(course, "units", parse_units(item.get("units")), 2)
+            set_ranked(course, "prerequisites", " ".join(str(item.get("prerequisites") or "").split()), 2)
+            department = str(item.get("department") or "")
+            if department and not self.state.subjects[course.subject]["name"]:
+                self.state.subjects[course.subject]["name"] = department
+            requirements = item.get("requirements") or {}
+            for area in requirements.get("lsBreadth") or []:
+                slug = "ls-" + re.sub(r"[^a-z0-9]+", "-", str(area).lower()).strip("-")
+                self.state.requirements.setdefault(slug, (str(area), "ls_breadth"))
+                course.requirements.add(slug)
+            for req in requirements.get("universityReqs") or []:
+                slug = re.sub(r"[^a-z0-9]+", "-", str(req).lower()).strip("-")
+                self.state.requirements.setdefault(slug, (str(req), "university"))
+                course.requirements.add(slug)
+
+            primary = self._section(path, line, course, term, item, "LEC", item.get("sectionNumber"), None)
+            if primary is None:
+                continue
+            for sub in item.get("sections") or []:
+                if not isinstance(sub, dict):
+                    raise DataFileError(path, line, f"{item['code']}: sub-section is not an object")
+                kind = SECTION_KINDS.get(str(sub.get("type", "")).lower())
+                self._section(path, line, course, term, sub, kind, sub.get("sectionNumber"), primary.key)
+
+    def _section(self, path, line, course, term, item, kind, raw_number, parent_key) -> SectionState | None:
+        match = _SECTION_NUMBER.match(str(raw_number or "").strip().upper())
+        if not match:
+            self.report.reject(path, line, f"section number not understood: {course.code} {raw_number!r}")
+            return None
+        kind = match.group(1) or kind or "LEC"
+        days = item.get("days") or []
+        section = SectionState(
+            course_code=course.code,
+            term=term,
+            kind=kind,
+            number=match.group(2),
+            parent_key=parent_key,
+            class_number=_count(item.get("classNumber")),
+            days=[str(d) for d in days if str(d).strip()] if isinstance(days, list) else [],
+            start_time=parse_time(item.get("startTime")),
+            end_time=parse_time(item.get("endTime")),
+            location=" ".join(str(item.get("location") or "").split())[:200],
+            instructor=" ".join(str(item.get("instructor") or "").split())[:200],
+            enrolled=_count(item.get("enrolledCount")),
+            capacity=_count(item.get("enrollmentCapacity", item.get("capacity"))),
+            waitlisted=_count(item.get("waitlistCount")),
+            status=str(item.get("status") or "")[:16],
+        )
+        if section.key in self.state.sections:
+            self.report.reject(path, line, f"duplicate section: {course.code} {kind} {section.number}")
+            return None
+        self.state.sections[section.key] = section
+        return section
+
+    # -- requirements -----------------------------------------------------
+    def read_requirement_list(self, path: Path, slug: str, name: str, kind: str) -> None:
+        self.state.requirements[slug] = (name, kind)
+        for line, cells in csv_rows(path):
+            if not any(c.strip() for c in cells):
+                continue
+            self.report.read(path)
+            if len(cells) < 2:
+                raise DataFileError(path, line, "expected SUBJECT,NUMBER")
+            # Subjects may contain commas ("A,RESEC,C100"): the number is the last cell.
+            subject, number = ",".join(cells[:-1]), cells[-1]
+            code = f"{normalize_subject(subject)} {normalize_number(number)}"
+            course = self.state.courses.get(code)
+            if course is None:
+                self.report.reject(path, line, f"unknown course: {subject} {number}")
+                continue
+            course.requirements.add(slug)
+
+    # -- cross-listings ---------------------------------------------------
+    def link_cross_listings(self) -> None:
+        """Courses sharing a C-number ('DATA C8', 'COMPSCI C8', 'STAT C8') are
+        cross-listed when a title or a grade-history entry matches."""
+        by_number: dict[str, list[CourseState]] = defaultdict(list)
+        for course in self.state.courses.values():
+            if is_cross_listed_number(course.number):
+                by_number[course.number].append(course)
+        for courses in by_number.values():
+            if len(courses) < 2:
+                continue
+            parent = {c.code: c.code for c in courses}
+            for i, a in enumerate(courses):
+                for b in courses[i + 1 :]:
+                    if (a.match_titles & b.match_titles) or (a.fingerprints & b.fingerprints):
+                        parent[_find(parent, a.code)] = _find(parent, b.code)
+            groups: dict[str, set[str]] = defaultdict(set)
+            for course in courses:
+                groups[_find(parent, course.code)].add(course.code)
+            for group in groups.values():
+                if len(group) > 1:
+                    self.state.cross_listings.append(group)
+                    self.share_within(group)
+
+    def share_within(self, group: set[str]) -> None:
+        """Cross-listed courses are one course: a listing without a title,
+        description or units takes them from its siblings."""
+        members = sorted((self.state.courses[code] for code in group), key=lambda c: c.code)
+        for name in ("title", "description", "units", "prerequisites"):
+            best = min(members, key=lambda c: getattr(c, f"{name}_rank"))
+            value = (best.units_min, best.units_max) if name == "units" else getattr(best, name)
+            if value in ("", (None, None)):
+                continue
+            for course in members:
+                set_ranked(course, name, value, 50)
+
+
+def _find(parent: dict[str, str], code: str) -> str:
+    """Union-find root, with path halving."""
+    while parent[code] != code:
+        parent[code] = parent[parent[code]]
+        code = parent[code]
+    return code
+
+
+def _yaml_line(path: Path, key) -> int | None:
+    for number, line in enumerate(read_text(path).splitlines(), start=1):
+        if line.startswith(f"{key}:"):
+            return number
+    return None

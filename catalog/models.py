@@ -1,0 +1,248 @@
+from decimal import Decimal
+
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.db import models
+from django.db.models import Q
+
+from .codes import normalize_number, normalize_subject
+from .terms import TermRef
+
+
+class Subject(models.Model):
+    """A subject area, keyed by its canonical compact code ('COMPSCI', 'ELENG', 'L&S')."""
+
+    code = models.CharField(max_length=16, primary_key=True)
+    name = models.CharField(max_length=200, blank=True)
+    # Every spelling the sources use for this subject: "EL ENG", "ELENG", ...
+    spellings = ArrayField(models.CharField(max_length=32), default=list, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class TermQuerySet(models.QuerySet):
+    def by_slug(self, slug: str) -> "Term":
+        ref = TermRef.from_slug(slug)
+        return self.get(year=ref.year, season=ref.season)
+
+
+class Term(models.Model):
+    SEASON_CHOICES = [("spring", "Spring"), ("summer", "Summer"), ("fall", "Fall")]
+
+    year = models.PositiveSmallIntegerField()
+    season = models.CharField(max_length=6, choices=SEASON_CHOICES)
+    slug = models.SlugField(max_length=16, unique=True)
+    sort_key = models.PositiveIntegerField(db_index=True)
+
+    objects = TermQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-sort_key"]
+        constraints = [models.UniqueConstraint(fields=["year", "season"], name="term_unique_year_season")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def ref(self) -> TermRef:
+        return TermRef.of(self.season, self.year)
+
+    @property
+    def name(self) -> str:
+        return self.ref.name
+
+    @classmethod
+    def values_for(cls, ref: TermRef) -> dict:
+        return {"year": ref.year, "season": ref.season, "slug": ref.slug, "sort_key": ref.sort_key}
+
+
+class Requirement(models.Model):
+    KIND_CHOICES = [
+        ("ls_breadth", "L&S breadth"),
+        ("american_cultures", "American Cultures"),
+        ("university", "University requirement"),
+    ]
+
+    slug = models.SlugField(max_length=64, unique=True)
+    name = models.CharField(max_length=120)
+    kind = models.CharField(max_length=32, choices=KIND_CHOICES)
+
+    class Meta:
+        ordering = ["kind", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+LEVEL_CHOICES = [
+    ("lower", "Lower division"),
+    ("upper", "Upper division"),
+    ("graduate", "Graduate"),
+    ("professional", "Professional"),
+]
+
+
+class CourseQuerySet(models.QuerySet):
+    def in_subject(self, subject: str) -> "CourseQuerySet":
+        return self.filter(subject_id=normalize_subject(subject))
+
+    def at_level(self, level: str) -> "CourseQuerySet":
+        return self.filter(level=level)
+
+    def with_units(self, units: Decimal) -> "CourseQuerySet":
+        return self.filter(units_min__lte=units, units_max__gte=units)
+
+    def satisfying(self, requirement: "Requirement") -> "CourseQuerySet":
+        return self.filter(requirements=requirement)
+
+    def offered_in(self, term: Term) -> "CourseQuerySet":
+        return self.filter(terms=term)
+
+    def matching_prefix(self, text: str) -> "CourseQuerySet":
+        """Prefix match on the code ('COMPSCI 6', 'compsci6', 'EL ENG 1') or on any word of the title."""
+        text = " ".join(text.split())
+        if not text:
+            return self
+        compact = text.replace(" ", "").upper()
+        condition = (
+            Q(code__istartswith=text)
+            | Q(code_compact__startswith=compact)
+            | Q(number__istartswith=compact)
+            | Q(aliases__code_compact__startswith=compact)
+            | Q(title__iregex=r"\m" + _regex_escape(text))
+        )
+        return self.filter(condition).distinct()
+
+    def in_catalog_order(self) -> "CourseQuerySet":
+        return self.order_by("subject_id", "number_digits", "number")
+
+
+def _regex_escape(text: str) -> str:
+    import re
+
+    return re.sub(r"([\\.^$|?*+()\[\]{}])", r"\\\1", text)
+
+
+class Course(models.Model):
+    subject = models.ForeignKey(Subject, on_delete=models.PROTECT, related_name="courses")
+    number = models.CharField(max_length=16)
+    # Canonical "COMPSCI 61A", and the same without the space for prefix matching.
+    code = models.CharField(max_length=40, unique=True)
+    code_compact = models.CharField(max_length=40, db_index=True)
+    number_digits = models.PositiveIntegerField(null=True)
+    level = models.CharField(max_length=16, choices=LEVEL_CHOICES, db_index=True)
+    title = models.CharField(max_length=255, blank=True)
+    abbreviated_title = models.CharField(max_length=120, blank=True)
+    description = models.TextField(blank=True)
+    units_min = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
+    units_max = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
+    prerequisites = models.TextField(blank=True)
+    # Refreshed by the grade importer so listings need no aggregate per request.
+    has_grades = models.BooleanField(default=False, db_index=True)
+    cross_listings = models.ManyToManyField("self", symmetrical=True, blank=True)
+    requirements = models.ManyToManyField(Requirement, blank=True, related_name="courses")
+    terms = models.ManyToManyField(Term, blank=True, related_name="courses")
+
+    objects = CourseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["subject_id", "number_digits", "number"]
+        constraints = [models.UniqueConstraint(fields=["subject", "number"], name="course_unique_subject_number")]
+        indexes = [
+            models.Index(fields=["subject", "number_digits", "number"], name="course_catalog_order"),
+            GinIndex(fields=["title"], name="course_title_trgm", opclasses=["gin_trgm_ops"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def units(self) -> str:
+        """'4', '1-4' or '' when unknown."""
+        if self.units_min is None:
+            return ""
+        low, high = _plain(self.units_min), _plain(self.units_max)
+        return low if low == high else f"{low}-{high}"
+
+    @property
+    def display_title(self) -> str:
+        return self.title or self.abbreviated_title
+
+
+def _plain(value: Decimal | None) -> str:
+    if value is None:
+        return ""
+    return str(value.normalize()) if value != value.to_integral() else str(int(value))
+
+
+class CourseAlias(models.Model):
+    """Another spelling of a course's code: 'EL ENG 120' for 'ELENG 120'."""
+
+    code = models.CharField(max_length=40, unique=True)
+    code_compact = models.CharField(max_length=40, db_index=True)
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="aliases")
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} -> {self.course.code}"
+
+
+def lookup_course(subject: str, number: str) -> Course | None:
+    """Find a course by any spelling of its code: canonical, alias or compact."""
+    canonical = f"{normalize_subject(subject)} {normalize_number(number)}"
+    course = Course.objects.filter(code=canonical).first()
+    if course is None:
+        alias = CourseAlias.objects.select_related("course").filter(code_compact=canonical.replace(" ", "")).first()
+        course = alias.course if alias else None
+    return course
+
+
+class Section(models.Model):
+    """A scheduled class section (lecture, discussion, lab...) of a course in a term."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="sections")
+    term = models.ForeignKey(Term, on_delete=models.CASCADE, related_name="sections")
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="subsections")
+    kind = models.CharField(max_length=8)
+    number = models.CharField(max_length=16)
+    class_number = models.PositiveIntegerField(null=True, blank=True)
+    days = ArrayField(models.CharField(max_length=2), default=list, blank=True)
+    start_time = models.TimeField(null=True, blank=True)
+    end_time = models.TimeField(null=True, blank=True)
+    location = models.CharField(max_length=200, blank=True)
+    instructor = models.CharField(max_length=200, blank=True)
+    enrolled = models.PositiveIntegerField(null=True, blank=True)
+    capacity = models.PositiveIntegerField(null=True, blank=True)
+    waitlisted = models.PositiveIntegerField(null=True, blank=True)
+    status = models.CharField(max_length=16, blank=True)
+
+    class Meta:
+        ordering = ["term", "course", "parent_id", "kind", "number"]
+        constraints = [models.UniqueConstraint(fields=["course", "term", "kind", "number"], name="section_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.course.code} {self.kind} {self.number} ({self.term})"
+
+
+class ImportRun(models.Model):
+    """One run of a data importer: what it read and changed, for operators and the dashboard."""
+
+    importer = models.CharField(max_length=64)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField()
+    rows_read = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-finished_at"]
+
+    def __str__(self) -> str:
+        return f"{self.importer} at {self.finished_at:%Y-%m-%d %H:%M}"

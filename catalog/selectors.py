@@ -1,0 +1,65 @@
+"""Read queries over the catalog that views share."""
+
+from django.db.models import Count, Prefetch, Q
+
+from .models import Course, Section, Subject, Term, lookup_course
+from .terms import InvalidTerm, TermRef
+
+
+def course_for_detail(subject: str, number: str) -> Course | None:
+    """A course by any spelling of its code, with everything its page shows."""
+    found = lookup_course(subject, number)
+    if found is None:
+        return None
+    return (
+        Course.objects.select_related("subject")
+        .prefetch_related(
+            "aliases",
+            "requirements",
+            Prefetch("cross_listings", queryset=Course.objects.only("code", "title", "subject_id", "number")),
+            Prefetch("terms", queryset=Term.objects.order_by("-sort_key")),
+        )
+        .get(pk=found.pk)
+    )
+
+
+def sections_for(course: Course, term: Term | None = None) -> tuple[Term | None, list[Section]]:
+    """Primary sections with their discussions and labs, for ``term`` or else the latest term with any."""
+    if term is None:
+        term = Term.objects.filter(sections__course=course).order_by("-sort_key").first()
+        if term is None:
+            return None, []
+    sections = list(
+        Section.objects.filter(course=course, term=term, parent__isnull=True)
+        .select_related("term")
+        .prefetch_related(Prefetch("subsections", queryset=Section.objects.order_by("kind", "number")))
+        .order_by("kind", "number")
+    )
+    return term, sections
+
+
+def subjects_with_counts():
+    return Subject.objects.annotate(course_count=Count("courses")).order_by("code")
+
+
+def terms_with_data():
+    return Term.objects.annotate(
+        course_count=Count("courses", distinct=True),
+        section_count=Count("sections", filter=Q(sections__parent__isnull=True), distinct=True),
+    ).order_by("-sort_key")
+
+
+class UnknownTerm(ValueError):
+    pass
+
+
+def term_by_slug(slug: str) -> Term:
+    """The Term for 'fall-2023'; UnknownTerm with a reader-facing message otherwise."""
+    try:
+        ref = TermRef.from_slug(slug)
+    except InvalidTerm:
+        raise UnknownTerm(f"{slug[:40]!r} is not a term like 'fall-2023'.") from None
+    term = Term.objects.filter(slug=ref.slug).first()
+    if term is None:
+        raise UnknownTerm(f"no data for term {ref.slug!r}.")
+    return term

@@ -1,0 +1,264 @@
+"""Writes to the catalog: bring the database in line with what the sources say."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from berkeleytime.caching import bump_data_generation
+from berkeleytime.importing import ImportReport
+
+from .codes import level_for_number, number_digits
+from .importers.sources import CatalogSources, CatalogState
+from .models import Course, CourseAlias, ImportRun, Requirement, Section, Subject, Term
+
+COURSE_FIELDS = [
+    "title",
+    "abbreviated_title",
+    "description",
+    "units_min",
+    "units_max",
+    "prerequisites",
+    "level",
+    "number_digits",
+    "code_compact",
+    "has_grades",
+]
+SECTION_FIELDS = [
+    "parent",
+    "class_number",
+    "days",
+    "start_time",
+    "end_time",
+    "location",
+    "instructor",
+    "enrolled",
+    "capacity",
+    "waitlisted",
+    "status",
+]
+
+
+def import_catalog(data_dir: Path, report: ImportReport, progress=lambda tasks: tasks) -> CatalogState:
+    """Read every source, then write in one transaction: a bad file leaves the database as it was."""
+    started = timezone.now()
+    state = CatalogSources(data_dir, report).read_all(progress)
+    with transaction.atomic():
+        CatalogWriter(state, report).write()
+        ImportRun.objects.create(
+            importer="catalog",
+            started_at=started,
+            finished_at=timezone.now(),
+            rows_read=report.total_read,
+            created=report.total_created,
+            updated=report.total_updated,
+            rejected=len(report.rejections),
+        )
+    transaction.on_commit(bump_data_generation)
+    return state
+
+
+class CatalogWriter:
+    def __init__(self, state: CatalogState, report: ImportReport):
+        self.state = state
+        self.report = report
+
+    def write(self) -> None:
+        self.write_subjects()
+        self.write_terms()
+        self.write_requirements()
+        self.write_courses()
+        self.write_aliases()
+        self.write_links()
+        self.write_sections()
+
+    def write_subjects(self) -> None:
+        existing = {s.code: s for s in Subject.objects.all()}
+        create, update = [], []
+        for code, entry in self.state.subjects.items():
+            spellings = sorted(entry["spellings"])
+            subject = existing.get(code)
+            if subject is None:
+                create.append(Subject(code=code, name=entry["name"], spellings=spellings))
+            elif subject.name != entry["name"] or sorted(subject.spellings) != spellings:
+                subject.name, subject.spellings = entry["name"], spellings
+                update.append(subject)
+        Subject.objects.bulk_create(create)
+        Subject.objects.bulk_update(update, ["name", "spellings"])
+        self.report.created["subjects"] += len(create)
+        self.report.updated["subjects"] += len(update)
+
+    def write_terms(self) -> None:
+        refs = {ref for c in self.state.courses.values() for ref in c.terms} | self.state.section_terms
+        existing = {t.slug: t for t in Term.objects.all()}
+        create = [Term(**Term.values_for(ref)) for ref in refs if ref.slug not in existing]
+        Term.objects.bulk_create(create)
+        self.report.created["terms"] += len(create)
+        self.terms = {t.ref: t for t in Term.objects.all()}
+
+    def write_requirements(self) -> None:
+        existing = {r.slug: r for r in Requirement.objects.all()}
+        create, update = [], []
+        for slug, (name, kind) in self.state.requirements.items():
+            requirement = existing.get(slug)
+            if requirement is None:
+                create.append(Requirement(slug=slug, name=name, kind=kind))
+            elif (requirement.name, requirement.kind) != (name, kind):
+                requirement.name, requirement.kind = name, kind
+                update.append(requirement)
+        Requirement.objects.bulk_create(create)
+        Requirement.objects.bulk_update(update, ["name", "kind"])
+        self.report.created["requirements"] += len(create)
+        self.report.updated["requirements"] += len(update)
+        self.requirements = {r.slug: r for r in Requirement.objects.all()}
+
+    def write_courses(self) -> None:
+        existing = {c.code: c for c in Course.objects.all()}
+        create, update = [], []
+        for code, state in self.state.courses.items():
+            values = {
+                "title": state.title[:255],
+                "abbreviated_title": state.abbreviated_title[:120],
+                "description": state.description,
+                "units_min": state.units_min,
+                "units_max": state.units_max,
+                "prerequisites": state.prerequisites,
+                "level": level_for_number(state.number),
+                "number_digits": number_digits(state.number),
+                "code_compact": code.replace(" ", ""),
+                "has_grades": state.has_grades,
+            }
+            course = existing.get(code)
+            if course is None:
+                create.append(Course(subject_id=state.subject, number=state.number, code=code, **values))
+                continue
+            if _changed(course, values):
+                update.append(course)
+        Course.objects.bulk_create(create, batch_size=2000)
+        Course.objects.bulk_update(update, COURSE_FIELDS, batch_size=2000)
+        self.report.created["courses"] += len(create)
+        self.report.updated["courses"] += len(update)
+        self.courses = dict(Course.objects.values_list("code", "id"))
+
+    def write_aliases(self) -> None:
+        wanted = {}
+        for code, state in self.state.courses.items():
+            for alias in state.aliases:
+                if alias not in self.state.courses:  # never shadow a real course
+                    wanted[alias] = self.courses[code]
+        existing = {a.code: a for a in CourseAlias.objects.all()}
+        create = [
+            CourseAlias(code=alias, code_compact=alias.replace(" ", ""), course_id=course_id)
+            for alias, course_id in wanted.items()
+            if alias not in existing
+        ]
+        update = []
+        for alias, course_id in wanted.items():
+            row = existing.get(alias)
+            if row is not None and row.course_id != course_id:
+                row.course_id = course_id
+                update.append(row)
+        CourseAlias.objects.bulk_create(create, batch_size=2000)
+        CourseAlias.objects.bulk_update(update, ["course"])
+        self.report.created["aliases"] += len(create)
+        self.report.updated["aliases"] += len(update)
+
+    def _sync_links(self, through, left: str, right: str, wanted: set[tuple[int, int]], label: str) -> None:
+        existing = set(through.objects.values_list(left, right))
+        add = wanted - existing
+        through.objects.bulk_create([through(**{left: a, right: b}) for a, b in add], batch_size=5000)
+        self.report.created[label] += len(add)
+
+    def write_links(self) -> None:
+        term_ids = {ref: term.id for ref, term in self.terms.items()}
+        offerings = {
+            (self.courses[code], term_ids[ref]) for code, state in self.state.courses.items() for ref in state.terms
+        }
+        self._sync_links(Course.terms.through, "course_id", "term_id", offerings, "offerings")
+
+        requirement_ids = {slug: r.id for slug, r in self.requirements.items()}
+        satisfies = {
+            (self.courses[code], requirement_ids[slug])
+            for code, state in self.state.courses.items()
+            for slug in state.requirements
+        }
+        self._sync_links(Course.requirements.through, "course_id", "requirement_id", satisfies, "course requirements")
+
+        pairs = set()
+        for group in self.state.cross_listings:
+            ids = [self.courses[code] for code in group]
+            pairs.update((a, b) for a in ids for b in ids if a != b)
+        self._sync_links(Course.cross_listings.through, "from_course_id", "to_course_id", pairs, "cross-listings")
+
+    def write_sections(self) -> None:
+        """Sections of each listed term match the listing: new ones created,
+        changed ones updated, ones no longer listed deleted."""
+        term_ids = {ref: term.id for ref, term in self.terms.items()}
+        for ref in self.state.section_terms:
+            term_id = term_ids[ref]
+            existing = {
+                (s.course.code, s.kind, s.number): s
+                for s in Section.objects.filter(term_id=term_id).select_related("course")
+            }
+            wanted = [s for s in self.state.sections.values() if s.term == ref]
+            saved: dict[tuple, Section] = {}
+            # Primary sections first, so that their children can point at them.
+            for primaries in (True, False):
+                create, update = [], []
+                for state in wanted:
+                    if (state.parent_key is None) != primaries:
+                        continue
+                    key = (state.course_code, state.kind, state.number)
+                    parent = saved[_short(state.parent_key)] if state.parent_key else None
+                    values = {name: getattr(state, name) for name in SECTION_FIELDS if name != "parent"}
+                    section = existing.pop(key, None)
+                    if section is None:
+                        section = Section(
+                            course_id=self.courses[state.course_code],
+                            term_id=term_id,
+                            kind=state.kind,
+                            number=state.number,
+                            parent=parent,
+                            **values,
+                        )
+                        create.append(section)
+                    elif _changed(section, values) or section.parent_id != (parent.id if parent else None):
+                        section.parent = parent
+                        update.append(section)
+                    saved[key] = section
+                Section.objects.bulk_create(create, batch_size=2000)
+                Section.objects.bulk_update(update, SECTION_FIELDS, batch_size=2000)
+                self.report.created["sections"] += len(create)
+                self.report.updated["sections"] += len(update)
+            stale = [s.id for s in existing.values()]
+            if stale:
+                Section.objects.filter(id__in=stale).delete()
+                self.report.deleted["sections"] += len(stale)
+
+
+def _short(section_key: tuple) -> tuple:
+    course_code, _term, kind, number = section_key
+    return (course_code, kind, number)
+
+
+def _changed(instance, values: dict) -> bool:
+    changed = False
+    for name, value in values.items():
+        if getattr(instance, name) != value:
+            setattr(instance, name, value)
+            changed = True
+    return changed
+
+
+def catalog_counts() -> dict[str, int]:
+    """Row counts per catalog table, for summaries and idempotency checks."""
+    counts = defaultdict(int)
+    for model in (Subject, Term, Requirement, Course, CourseAlias, Section):
+        counts[model._meta.verbose_name_plural] = model.objects.count()
+    counts["offerings"] = Course.terms.through.objects.count()
+    counts["course requirements"] = Course.requirements.through.objects.count()
+    counts["cross-listings"] = Course.cross_listings.through.objects.count()
+    return dict(counts)

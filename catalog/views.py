@@ -1,0 +1,72 @@
+"""Catalog pages: server-rendered, filters in the URL, paginated on the server."""
+
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+
+from . import selectors
+from .api.filters import CourseFilter
+from .models import LEVEL_CHOICES, Course, Requirement
+
+PAGE_SIZE = 25
+
+
+def catalog_page(request):
+    queryset = Course.objects.only(
+        "code",
+        "subject_id",
+        "number",
+        "title",
+        "abbreviated_title",
+        "units_min",
+        "units_max",
+        "level",
+        "has_grades",
+    ).in_catalog_order()
+    filterset = CourseFilter(request.GET, queryset=queryset)
+    errors = {}
+    if filterset.is_valid():
+        courses = filterset.qs
+    else:
+        errors = {name: " ".join(messages) for name, messages in filterset.errors.items()}
+        courses = Course.objects.none()
+    paginator = Paginator(courses, PAGE_SIZE)
+    page_number = request.GET.get("page", "1")
+    page = paginator.get_page(page_number)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "page": page,
+        "count": paginator.count,
+        "errors": errors,
+        "values": request.GET,
+        "query_without_page": query.urlencode(),
+        "subjects": selectors.subjects_with_counts().filter(course_count__gt=0),
+        "terms": selectors.terms_with_data(),
+        "requirements": Requirement.objects.all(),
+        "levels": LEVEL_CHOICES,
+        "orderings": [("code", "Code"), ("title", "Title"), ("units", "Units"), ("-units", "Units, most first")],
+    }
+    return render(request, "catalog/catalog.html", context, status=400 if errors else 200)
+
+
+def course_page(request, subject: str, number: str):
+    course = selectors.course_for_detail(subject, number)
+    if course is None:
+        raise Http404(f"No course {subject} {number}")
+    if (subject, number) != (course.subject_id, course.number):
+        return redirect("course", subject=course.subject_id, number=course.number, permanent=True)
+    term = None
+    if request.GET.get("term"):
+        try:
+            term = selectors.term_by_slug(request.GET["term"])
+        except selectors.UnknownTerm:
+            term = None
+    sections_term, sections = selectors.sections_for(course, term)
+    context = {
+        "course": course,
+        "sections_term": sections_term,
+        "sections": sections,
+        "terms": list(course.terms.all()),
+    }
+    return render(request, "catalog/course.html", context)
