@@ -4,7 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 from rest_framework.routers import SimpleRouter
 
 from catalog import views as catalog_views
-from catalog.api.views import CourseViewSet, SubjectViewSet, TermViewSet
+from catalog.api.views import CourseDetailView, CourseViewSet, SubjectViewSet, TermViewSet
 
 from . import health
 
@@ -13,13 +13,11 @@ router.register("courses", CourseViewSet, basename="course")
 router.register("subjects", SubjectViewSet, basename="subject")
 router.register("terms", TermViewSet, basename="term")
 
-course_detail = CourseViewSet.as_view({"get": "retrieve"})
-
 api_v1 = [
-    path("courses/<str:subject>/<str:number>/", course_detail, name="course-detail"),
+    path("courses/<str:subject>/<str:number>/", CourseDetailView.as_view(), name="course-detail"),
     *router.urls,
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularRedocView.as_view(url_name="schema"), name="api-docs"),
+    path("docs/", SpectacularRedocView.as_view(url_name="v1:schema"), name="api-docs"),
 ]
 
 urlpatterns = [

@@ -1,5 +1,7 @@
 import django_filters
 from django import forms
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from catalog.codes import normalize_subject
 from catalog.models import LEVEL_CHOICES, Course, Requirement, Subject
@@ -37,10 +39,12 @@ class TermField(forms.CharField):
             raise forms.ValidationError(str(exc)) from None
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class SubjectFilter(django_filters.CharFilter):
     field_class = SubjectField
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class TermFilter(django_filters.Filter):
     field_class = TermField
 
@@ -72,7 +76,11 @@ class CourseFilter(django_filters.FilterSet):
         help_text="Requirement slug, e.g. american-cultures or ls-arts-literature.",
     )
     term = TermFilter(method="filter_term", help_text="Term slug like summer-2026 or fall-2023.")
-    has_grades = django_filters.BooleanFilter(help_text="Only courses with grade distributions.")
+    has_grades = django_filters.TypedChoiceFilter(
+        choices=[("true", "true"), ("false", "false")],
+        coerce=lambda value: value == "true",
+        help_text="true: only courses with grade distributions; false: only those without.",
+    )
     q = django_filters.CharFilter(method="filter_q", max_length=200, help_text="Prefix of the code or of a title word.")
     ordering = CatalogOrderingFilter(fields=tuple((name, name) for name in ORDERINGS))
 

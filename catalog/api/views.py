@@ -1,6 +1,6 @@
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, viewsets
+from rest_framework import generics, mixins, viewsets
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
@@ -18,9 +18,9 @@ from .serializers import (
 
 
 class CourseViewSet(CachedJSONMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
-    cache_prefix = "courses"
-    """Courses in catalog order, filtered and paginated; one course by any spelling of its code."""
+    """Courses in catalog order, filtered and paginated."""
 
+    cache_prefix = "courses"
     queryset = Course.objects.only(
         "code",
         "subject_id",
@@ -34,7 +34,15 @@ class CourseViewSet(CachedJSONMixin, mixins.ListModelMixin, viewsets.GenericView
     ).in_catalog_order()
     serializer_class = CourseListSerializer
     filterset_class = CourseFilter
-    lookup_value_regex = "[^/]+"
+
+
+class CourseDetailView(CachedJSONMixin, generics.GenericAPIView):
+    """One course by any spelling of its code (``EL ENG/120`` answers for ``ELENG/120``),
+    with its sections for ``?term=`` or else for the latest term that has any."""
+
+    cache_prefix = "course"
+    serializer_class = CourseDetailSerializer
+    queryset = Course.objects.none()
 
     @extend_schema(
         parameters=[
@@ -44,19 +52,14 @@ class CourseViewSet(CachedJSONMixin, mixins.ListModelMixin, viewsets.GenericView
             OpenApiParameter("number", str, OpenApiParameter.PATH, description="Course number: 61A"),
             OpenApiParameter("term", OpenApiTypes.STR, description="Sections of this term (slug like summer-2026)"),
         ],
-        responses=CourseDetailSerializer,
     )
-    def retrieve(self, request, subject: str, number: str):
-        term = None
-        if request.query_params.get("term"):
-            term = _term_param(request.query_params["term"])
+    def get(self, request, subject: str, number: str):
+        term = _term_param(request.query_params["term"]) if request.query_params.get("term") else None
         course = selectors.course_for_detail(subject, number)
         if course is None:
             raise NotFound(f"No course {subject} {number}.")
         sections_term, sections = selectors.sections_for(course, term)
-        if term is not None:
-            sections_term = term
-        context = {"sections_term": sections_term, "sections": sections, "request": request}
+        context = {"sections_term": term or sections_term, "sections": sections, "request": request}
         return Response(CourseDetailSerializer(course, context=context).data)
 
 
@@ -68,18 +71,18 @@ def _term_param(slug: str):
 
 
 class SubjectViewSet(CachedJSONMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
-    cache_prefix = "subjects"
     """Every subject with its name, the spellings the sources use, and its number of courses."""
 
+    cache_prefix = "subjects"
     queryset = selectors.subjects_with_counts()
     serializer_class = SubjectSerializer
     pagination_class = None
 
 
 class TermViewSet(CachedJSONMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
-    cache_prefix = "terms"
     """Terms with data, most recent first."""
 
+    cache_prefix = "terms"
     queryset = selectors.terms_with_data()
     serializer_class = TermSerializer
     pagination_class = None

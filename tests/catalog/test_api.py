@@ -1,0 +1,209 @@
+from decimal import Decimal
+
+import pytest
+from rest_framework.test import APIClient
+
+from catalog.models import Course
+from tests.factories import CourseFactory, SubjectFactory, TermFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+def codes(response) -> list[str]:
+    return [course["code"] for course in response.json()["results"]]
+
+
+def test_course_list_is_paginated_with_the_documented_fields(api):
+    response = api.get("/api/v1/courses/", {"subject": "COMPSCI"})
+    assert response.status_code == 200
+    body = response.json()
+    assert set(body) == {"count", "next", "previous", "results"}
+    assert body["count"] == Course.objects.filter(subject_id="COMPSCI").count()
+    assert len(body["results"]) == 25
+    assert "page=2" in body["next"]
+    first = body["results"][0]
+    assert {"code", "subject", "number", "title", "units", "level"} <= set(first)
+
+
+def test_subject_filter_accepts_any_spelling(api):
+    spaced = api.get("/api/v1/courses/", {"subject": "EL ENG", "page_size": 100}).json()
+    compact = api.get("/api/v1/courses/", {"subject": "eleng", "page_size": 100}).json()
+    assert spaced["results"] == compact["results"]
+    assert spaced["count"] == compact["count"] > 0
+    assert all(c["subject"] == "ELENG" for c in spaced["results"])
+
+
+def test_courses_come_in_catalog_order(api):
+    listed = codes(api.get("/api/v1/courses/", {"subject": "COMPSCI", "page_size": 100}))
+    numbers = [int("".join(ch for ch in code.split()[1] if ch.isdigit())) for code in listed]
+    assert numbers == sorted(numbers)
+    titles = [
+        c["title"] for c in api.get("/api/v1/courses/", {"subject": "MATH", "ordering": "title"}).json()["results"]
+    ]
+    assert titles == sorted(titles)
+
+
+@pytest.mark.parametrize("level", ["lower", "upper", "graduate", "professional"])
+def test_level_filter(api, level):
+    body = api.get("/api/v1/courses/", {"level": level, "subject": "COMPSCI", "page_size": 100}).json()
+    assert body["count"] > 0
+    assert {c["level"] for c in body["results"]} == {level}
+
+
+def test_units_filter_matches_ranges():
+    subject = SubjectFactory(code="ZZUNITS")
+    CourseFactory(subject=subject, number="1", units_min=Decimal("1"), units_max=Decimal("4"))
+    CourseFactory(subject=subject, number="2", units_min=Decimal("3"), units_max=Decimal("3"))
+    CourseFactory(subject=subject, number="3", units_min=Decimal("5"), units_max=Decimal("5"))
+    api = APIClient()
+    assert codes(api.get("/api/v1/courses/", {"subject": "ZZUNITS", "units": "3"})) == ["ZZUNITS 1", "ZZUNITS 2"]
+    assert codes(api.get("/api/v1/courses/", {"subject": "ZZUNITS", "units": "1.5"})) == ["ZZUNITS 1"]
+    assert codes(api.get("/api/v1/courses/", {"subject": "ZZUNITS", "ordering": "-units"}))[0] == "ZZUNITS 3"
+
+
+def test_requirement_term_and_grades_filters(api):
+    ac = api.get("/api/v1/courses/", {"requirement": "american-cultures", "page_size": 100}).json()
+    assert ac["count"] > 0
+    assert "COMLIT W60AC" in [c["code"] for c in ac["results"]] or ac["count"] > 100
+
+    summer = api.get("/api/v1/courses/", {"term": "summer-2026", "subject": "COMPSCI", "page_size": 100}).json()
+    assert "COMPSCI 61A" in [c["code"] for c in summer["results"]]
+    assert summer["count"] < api.get("/api/v1/courses/", {"subject": "COMPSCI"}).json()["count"]
+
+    fall = api.get("/api/v1/courses/", {"term": "fall-2023", "subject": "COMPSCI", "page_size": 100}).json()
+    assert "COMPSCI 61A" in [c["code"] for c in fall["results"]]
+
+    graded = api.get("/api/v1/courses/", {"has_grades": "true", "subject": "COMPSCI", "page_size": 100}).json()
+    assert all(c["has_grades"] for c in graded["results"])
+    ungraded = api.get("/api/v1/courses/", {"has_grades": "false", "subject": "COMPSCI", "page_size": 100}).json()
+    assert not any(c["has_grades"] for c in ungraded["results"])
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [("COMPSCI 61", "COMPSCI 61A"), ("compsci61a", "COMPSCI 61A"), ("EL ENG 12", "ELENG 120"),
+     ("Structure and Interp", "COMPSCI 61A"), ("signals", "ELENG 120")],
+)  # fmt: skip
+def test_q_is_a_prefix_match_on_code_or_title(api, q, expected):
+    found = codes(api.get("/api/v1/courses/", {"q": q, "page_size": 100}))
+    assert expected in found
+
+
+def test_a_course_by_its_code_with_everything_a_page_needs(api):
+    body = api.get("/api/v1/courses/COMPSCI/61A/").json()
+    assert body["code"] == "COMPSCI 61A"
+    assert body["title"] == "The Structure and Interpretation of Computer Programs"
+    assert body["units"] == "4"
+    assert body["description"]
+    for key in ("prerequisites", "aliases", "cross_listings", "requirements", "sections", "terms"):
+        assert key in body
+    assert body["sections_term"] == "summer-2026"
+    assert body["sections"][0]["kind"] == "LEC"
+    assert "fall-2023" in body["terms"]
+
+
+def test_sections_for_a_term_without_sections_are_empty(api):
+    body = api.get("/api/v1/courses/COMPSCI/61A/", {"term": "fall-2023"}).json()
+    assert body["sections_term"] == "fall-2023"
+    assert body["sections"] == []
+
+
+def test_an_alias_answers_for_the_canonical_course(api):
+    body = api.get("/api/v1/courses/EL%20ENG/120/").json()
+    assert body["code"] == "ELENG 120"
+    assert "EL ENG 120" in body["aliases"]
+
+
+def test_cross_listings_in_the_detail(api):
+    body = api.get("/api/v1/courses/DATA/C8/").json()
+    assert {"COMPSCI C8", "STAT C8"} <= {c["code"] for c in body["cross_listings"]}
+
+
+def test_subjects_and_terms(api):
+    subjects = {s["code"]: s for s in api.get("/api/v1/subjects/").json()}
+    assert subjects["ELENG"]["name"] == "Electrical Engineering"
+    assert "EL ENG" in subjects["ELENG"]["spellings"]
+    terms = [t["slug"] for t in api.get("/api/v1/terms/").json()]
+    assert terms[0] == "summer-2026"
+    assert "spring-2007" in terms
+    assert terms.index("fall-2023") < terms.index("spring-2013")
+
+
+@pytest.mark.parametrize(
+    ("params", "parameter"),
+    [
+        ({"level": "freshman"}, "level"),
+        ({"page": "two"}, "page"),
+        ({"page": "0"}, "page"),
+        ({"page_size": "101"}, "page_size"),
+        ({"page_size": "-1"}, "page_size"),
+        ({"term": "fall-1999"}, "term"),
+        ({"term": "autumn-2023"}, "term"),
+        ({"units": "four"}, "units"),
+        ({"subject": "NOTASUBJECT"}, "subject"),
+        ({"requirement": "nope"}, "requirement"),
+        ({"has_grades": "maybe"}, "has_grades"),
+        ({"ordering": "popularity"}, "ordering"),
+        ({"q": "x" * 201}, "q"),
+    ],
+)
+def test_bad_input_gets_400_naming_the_parameter(api, params, parameter):
+    response = api.get("/api/v1/courses/", params)
+    assert response.status_code == 400
+    body = response.json()
+    assert parameter in body["errors"]
+    assert parameter in body["detail"]
+
+
+def test_bad_term_on_a_course_is_400(api):
+    response = api.get("/api/v1/courses/COMPSCI/61A/", {"term": "spring-3000"})
+    assert response.status_code == 400
+    assert "term" in response.json()["errors"]
+
+
+@pytest.mark.parametrize("path", ["/api/v1/courses/NOPE/1/", "/api/v1/courses/COMPSCI/99999/", "/api/v1/nothing/"])
+def test_unknown_things_are_json_404s(api, path):
+    response = api.get(path)
+    assert response.status_code == 404
+    assert response.json()["detail"]
+
+
+def test_strange_input_never_reaches_a_500(api):
+    for params in [{"q": "%00"}, {"q": "\x00\x01"}, {"q": "(((["}, {"q": "\\"}, {"subject": "'; DROP TABLE"},
+                   {"units": "1e309"}, {"units": "NaN"}, {"page": "99999999999999999999"}]:  # fmt: skip
+        response = api.get("/api/v1/courses/", params)
+        assert response.status_code in (200, 400, 404), (params, response.status_code)
+
+
+def test_openapi_schema_and_docs(api):
+    schema = api.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert schema.status_code == 200
+    document = schema.json()
+    assert document["openapi"].startswith("3.")
+    assert "/api/v1/courses/" in document["paths"]
+    params = {p["name"] for p in document["paths"]["/api/v1/courses/"]["get"]["parameters"]}
+    assert {"subject", "level", "units", "requirement", "term", "has_grades", "q", "page", "page_size"} <= params
+    docs = api.get("/api/v1/docs/")
+    assert docs.status_code == 200
+    assert b"cdn" not in docs.content.lower()
+
+
+def test_list_responses_are_cached_and_an_import_invalidates_them(api):
+    first = api.get("/api/v1/courses/", {"subject": "ZZCACHE"})
+    assert first.status_code == 400  # no such subject yet; errors are never cached
+    TermFactory()
+    CourseFactory(subject=SubjectFactory(code="ZZCACHE"), number="1")
+    miss = api.get("/api/v1/courses/", {"subject": "ZZCACHE"})
+    assert miss["X-Cache"] == "miss"
+    assert api.get("/api/v1/courses/", {"subject": "ZZCACHE"})["X-Cache"] == "hit"
+    CourseFactory(subject=SubjectFactory(code="ZZCACHE"), number="2")
+    assert api.get("/api/v1/courses/", {"subject": "ZZCACHE"}).json()["count"] == 1  # still the cached answer
+    from berkeleytime.caching import bump_data_generation
+
+    bump_data_generation()  # what every importer does after it commits
+    assert api.get("/api/v1/courses/", {"subject": "ZZCACHE"}).json()["count"] == 2
