@@ -24,6 +24,6 @@ def _empty_cache():
 
 @pytest.fixture(scope="session")
 def site(django_db_setup, django_db_blocker):
-    """The app served by gunicorn over the test database, as in production."""
-    with served() as server:
+    """The app served by gunicorn over the test database, DEBUG off as in production."""
+    with served(env={"DEBUG": "false"}) as server:
         yield server

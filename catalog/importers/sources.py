@@ -261,9 +261,11 @@ class CatalogSources:
             course.terms.add(record.term)
             course.has_grades = course.has_grades or any(record.counts.values())
             if record.title:
-                course.match_titles.add(title_key(record.title))
+                # The 2007-2011 files shout: "INTRO SYMBOLIC PROG" reads as "Intro Symbolic Prog".
+                title = record.title.title() if record.title.isupper() else record.title
+                course.match_titles.add(title_key(title))
                 if course.abbreviated_term is None or record.term >= course.abbreviated_term:
-                    course.abbreviated_title, course.abbreviated_term = record.title, record.term
+                    course.abbreviated_title, course.abbreviated_term = title, record.term
 
     def read_history_file(self, path: Path) -> None:
         subject, number = formats.history_course(path)

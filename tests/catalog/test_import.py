@@ -137,7 +137,7 @@ def test_old_mac_line_endings_and_preamble_lines_are_read(tmp_path):
     ).encode("latin-1")
     run_import(write_data_set(tmp_path, legacy={"spring_2031.csv": legacy}))
     course = Course.objects.get(code="ZZSUBJ 7")
-    assert course.abbreviated_title == "OLD COURSE"
+    assert course.abbreviated_title == "Old Course"
     assert course.terms.get().slug == "spring-2031"
 
 

@@ -1,0 +1,100 @@
+"""The catalog pages in real Chromium, served by gunicorn over the real data."""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.browser import chromium
+
+pytestmark = pytest.mark.browser
+
+SCREENSHOTS = Path(os.environ.get("BT_SCREENSHOTS", "/tmp/bt-screenshots"))
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as browser:
+        yield browser
+
+
+def test_catalog_lists_real_courses_a_page_at_a_time(site, browser):
+    page = browser.new_page()
+    page.goto(site.url + "/")
+    count = int(re.match(r"([\d,]+) course", page.locator(".count").inner_text()).group(1).replace(",", ""))
+    assert count >= 8000
+    assert page.locator(".course-list li").count() == 25
+    page.get_by_role("link", name="Next →").click()
+    assert "page=2" in page.url
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / "catalog.png", full_page=False)
+
+
+def test_filters_live_in_the_url_so_a_link_shares_the_view(site, browser):
+    page = browser.new_page()
+    page.goto(site.url + "/")
+    page.select_option("#subject", "COMPSCI")
+    page.select_option("#level", "lower")
+    page.get_by_role("button", name="Show courses").click()
+    page.wait_for_load_state()
+    assert "subject=COMPSCI" in page.url
+    assert "level=lower" in page.url
+    listed = page.locator(".course-list .code").all_inner_texts()
+    assert "COMPSCI 61A" in listed
+    assert all(code.startswith("COMPSCI ") for code in listed)
+
+    shared = browser.new_page()
+    shared.goto(page.url)
+    assert shared.locator(".course-list .code").all_inner_texts() == listed
+    assert shared.locator("#subject").input_value() == "COMPSCI"
+
+
+def test_a_bad_filter_is_explained_on_the_page(site, browser):
+    page = browser.new_page()
+    response = page.goto(site.url + "/?term=fall-1999")
+    assert response.status == 400
+    assert "no data for term" in page.locator(".error").first.inner_text()
+
+
+def test_course_page_shows_the_full_title_and_sections(site, browser):
+    page = browser.new_page()
+    page.goto(site.url + "/")
+    page.fill("#q", "COMPSCI 61A")
+    page.get_by_role("button", name="Show courses").click()
+    page.get_by_role("link", name=re.compile("COMPSCI 61A")).first.click()
+    assert page.url.endswith("/courses/COMPSCI/61A/")
+    assert "The Structure and Interpretation of Computer Programs" in page.locator("h1").inner_text()
+    assert page.locator("table.sections").count() == 1
+    assert "Summer 2026" in page.locator("section h2", has_text="sections").inner_text()
+    page.screenshot(path=SCREENSHOTS / "course.png", full_page=True)
+
+
+def test_an_alias_url_redirects_to_the_canonical_course_page(site, browser):
+    page = browser.new_page()
+    page.goto(site.url + "/courses/EL%20ENG/120/")
+    assert page.url.endswith("/courses/ELENG/120/")
+    assert "Signals and Systems" in page.locator("h1").inner_text()
+
+
+def test_pages_fit_a_phone_screen(site, browser):
+    phone = browser.new_page(viewport={"width": 375, "height": 740}, device_scale_factor=2)
+    for path in ["/", "/courses/DATA/C8/"]:
+        phone.goto(site.url + path)
+        overflow = phone.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, f"{path} scrolls sideways by {overflow}px"
+    phone.goto(site.url + "/")
+    # The results come first: the filter panel starts folded on a phone...
+    assert not phone.locator(".filters details").evaluate("d => d.open")
+    assert phone.locator(".course-list li").first.is_visible()
+    phone.screenshot(path=SCREENSHOTS / "catalog-phone.png")
+    # ...unless a filter is in use.
+    phone.goto(site.url + "/?subject=COMPSCI")
+    assert phone.locator(".filters details").evaluate("d => d.open")
+
+
+def test_unknown_course_page_is_a_friendly_404(site, browser):
+    page = browser.new_page()
+    response = page.goto(site.url + "/courses/NOPE/1/")
+    assert response.status == 404
+    assert "couldn't find" in page.locator("h1").inner_text()
