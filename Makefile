@@ -16,6 +16,8 @@ export BT_DATA_DIR
 TEST_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/berkeleytime)
 TEST_REDIS_URL ?= $(or $(REDIS_URL),redis://127.0.0.1:6379/1)
 
+include deploy.mk
+
 .PHONY: help install run test lint services import bench clean
 
 help: ## List the targets
@@ -43,10 +45,11 @@ lint: install ## ruff, and a check that no model change lacks its migration
 	$(VENV)/bin/ruff format --check .
 	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) manage.py makemigrations --check --dry-run
 
-test: install services lint ## Run the whole test suite against real PostgreSQL, Redis and Chromium
+test: install services lint deploy-tools ## Run the whole test suite against real PostgreSQL, Redis and Chromium
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest $(PYTEST_ARGS)
 
-bench: install services ## Benchmarks (not part of make test); results in benchmarks/results/
+bench: install ## Benchmarks (not part of make test); results in benchmarks/results/
+	bash tests/ensure-services.sh wrk
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) benchmarks/run.py $(BENCH_ARGS)
 
 clean: ## Remove the virtualenv, collected static files and caches

@@ -1,28 +1,73 @@
 """Whole-response caching for read-only API views.
 
-Keys embed the catalog generation, which every import bumps, so an import
-invalidates every cached read at once without scanning keys. A cache outage
-only costs hits: django-redis ignores connection errors.
+Two levels: a small in-process LRU of ready JSON bytes in front of the shared
+Redis cache. Keys embed the data generation, which every importer bumps after
+it commits, so an import invalidates every cached read at once without scanning
+keys. Each process re-reads the generation from Redis at most once per
+GENERATION_TTL seconds, so other processes see an import within that delay.
+A cache outage only costs hits: django-redis ignores connection errors.
 """
 
 import hashlib
+import threading
 import time
+from collections import OrderedDict
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 
 CACHE_SECONDS = 3600
 DATA_GENERATION_KEY = "data:generation"
+GENERATION_TTL = 1.0
+LOCAL_ENTRIES = 512
+
+_lock = threading.Lock()
+_generation: tuple[int, float] | None = None  # (generation, monotonic time it was read)
+_local: OrderedDict[str, bytes] = OrderedDict()
 
 
 def bump_data_generation() -> None:
     """Invalidate every cached read at once: their keys embed the generation.
     Every importer calls this after it commits."""
-    cache.set(DATA_GENERATION_KEY, time.time_ns(), timeout=None)
+    global _generation
+    value = time.time_ns()
+    cache.set(DATA_GENERATION_KEY, value, timeout=None)
+    _generation = (value, time.monotonic())
 
 
 def data_generation() -> int:
-    return cache.get_or_set(DATA_GENERATION_KEY, time.time_ns, timeout=None) or 0
+    global _generation
+    now = time.monotonic()
+    if _generation is not None and now - _generation[1] < GENERATION_TTL:
+        return _generation[0]
+    value = cache.get_or_set(DATA_GENERATION_KEY, time.time_ns, timeout=None) or 0
+    _generation = (value, now)
+    return value
+
+
+def reset_local_cache() -> None:
+    """Forget this process's copies (tests use it between cases)."""
+    global _generation
+    with _lock:
+        _local.clear()
+        _generation = None
+
+
+def _local_get(key: str) -> bytes | None:
+    with _lock:
+        content = _local.get(key)
+        if content is not None:
+            _local.move_to_end(key)
+        return content
+
+
+def _local_set(key: str, content: bytes) -> None:
+    with _lock:
+        _local[key] = content
+        _local.move_to_end(key)
+        while len(_local) > LOCAL_ENTRIES:
+            _local.popitem(last=False)
 
 
 def _wants_html(request) -> bool:
@@ -37,12 +82,16 @@ class CachedJSONMixin:
     cache_seconds = CACHE_SECONDS
 
     def dispatch(self, request, *args, **kwargs):
-        if request.method != "GET" or _wants_html(request):
+        if request.method != "GET" or _wants_html(request) or not settings.API_RESPONSE_CACHE:
             return super().dispatch(request, *args, **kwargs)
         query = "&".join(sorted(request.GET.urlencode().split("&")))
         digest = hashlib.blake2s(f"{request.path}?{query}".encode(), digest_size=16).hexdigest()
         key = f"api:{self.cache_prefix}:{data_generation()}:{digest}"
-        content = cache.get(key)
+        content = _local_get(key)
+        if content is None:
+            content = cache.get(key)
+            if content is not None:
+                _local_set(key, content)
         if content is not None:
             response = HttpResponse(content, content_type="application/json")
             response["X-Cache"] = "hit"
@@ -51,5 +100,6 @@ class CachedJSONMixin:
         if response.status_code == 200 and getattr(response, "accepted_media_type", "").startswith("application/json"):
             response.render()
             cache.set(key, response.content, self.cache_seconds)
+            _local_set(key, response.content)
             response["X-Cache"] = "miss"
         return response

@@ -141,6 +141,9 @@ else:
         }
     }
 
+# Whole-response caching of read-only API answers (berkeleytime.caching); off only to measure without it.
+API_RESPONSE_CACHE = env.bool("API_RESPONSE_CACHE", default=True)
+
 ELASTICSEARCH_URL = env.str("ELASTICSEARCH_URL", default="")
 SENTRY_DSN = env.str("SENTRY_DSN", default="")
 

@@ -4,6 +4,7 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 
+from berkeleytime.caching import reset_local_cache
 from tests.server import served
 
 
@@ -18,8 +19,10 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def _empty_cache():
     """Each test starts with an empty cache (the tests' own Redis database)."""
     cache.clear()
+    reset_local_cache()
     yield
     cache.clear()
+    reset_local_cache()
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,7 @@
 # Make sure the real services the tests talk to are up: PostgreSQL on
 # 127.0.0.1:5432, Redis on 127.0.0.1:6379, and Chromium for the page tests.
 # Installs them from Debian's packages on a machine that lacks them.
+# Extra tools by name: `ensure-services.sh wrk` also installs wrk (benchmarks).
 set -euo pipefail
 
 apt_updated=0
@@ -41,3 +42,7 @@ fi
 if [ ! -x /usr/bin/chromium ]; then
   apt_install chromium
 fi
+
+for tool in "$@"; do
+  command -v "$tool" >/dev/null || apt_install "$tool"
+done

@@ -45,11 +45,10 @@ def test_readyz_is_503_when_the_database_is_unreachable():
 def test_a_redis_outage_costs_cache_hits_not_requests(django_db_setup):
     dead_redis = f"redis://127.0.0.1:{free_port()}/0"
     with served(env={"REDIS_URL": dead_redis}) as server:
-        for _ in range(2):
-            status, headers, body = server.get("/api/v1/courses/?subject=COMPSCI")
+        for page in (1, 2, 1):
+            status, _, body = server.get(f"/api/v1/courses/?subject=COMPSCI&page={page}")
             assert status == 200
             assert json.loads(body)["count"] > 0
-            assert headers.get("X-Cache") == "miss"
         assert server.get("/courses/COMPSCI/61A/")[0] == 200
         status, _, body = server.get("/readyz")
         assert status == 503

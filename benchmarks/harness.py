@@ -1,0 +1,114 @@
+"""Benchmark plumbing: serve the app with gunicorn, load it with wrk, read wrk's numbers.
+
+These machines are shared and noisy, so every figure is read next to a
+baseline measured in the same run (the trivial /livez JSON view under the same
+server), and rounds alternate between the target and the baseline.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def gunicorn(workers: int = 2, env: dict | None = None):
+    port = free_port()
+    environment = {**os.environ, "DEBUG": "false", "LOG_LEVEL": "WARNING", **(env or {})}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "berkeleytime.wsgi:application",
+         "--bind", f"127.0.0.1:{port}", "--workers", str(workers)],
+        cwd=BASE_DIR, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(url + "/livez", timeout=2).read()
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise RuntimeError("gunicorn did not start")
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+
+
+@dataclass
+class WrkResult:
+    requests_per_second: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+
+
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def _ms(text: str) -> float:
+    match = re.match(r"([\d.]+)(us|ms|s)", text)
+    return float(match.group(1)) * _UNITS[match.group(2)]
+
+
+def wrk(url: str, seconds: int = 5, connections: int = 4, threads: int = 2) -> WrkResult:
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed: run `make bench`, which installs it")
+    out = subprocess.run(
+        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p50 = _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))
+    p99 = _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))
+    errors = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses:\s+(\d+)", out))
+    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    if socket_errors:
+        errors += sum(int(n) for n in socket_errors.groups())
+    return WrkResult(rps, p50, p99, errors)
+
+
+def compare(base: str, target_path: str, baseline_path: str = "/livez", rounds: int = 3, seconds: int = 5,
+            connections: int = 4) -> dict:  # fmt: skip
+    """Alternate target and baseline rounds; report medians and the throughput ratio."""
+    urllib.request.urlopen(base + target_path, timeout=30).read()  # warm caches and connections
+    target, baseline = [], []
+    for _ in range(rounds):
+        target.append(wrk(base + target_path, seconds, connections))
+        baseline.append(wrk(base + baseline_path, seconds, connections))
+    med = statistics.median
+    result = {
+        "target": target_path,
+        "baseline": baseline_path,
+        "rounds": rounds,
+        "seconds_per_round": seconds,
+        "connections": connections,
+        "target_rps": round(med(r.requests_per_second for r in target), 1),
+        "target_p50_ms": round(med(r.p50_ms for r in target), 2),
+        "target_p99_ms": round(med(r.p99_ms for r in target), 2),
+        "baseline_rps": round(med(r.requests_per_second for r in baseline), 1),
+        "baseline_p50_ms": round(med(r.p50_ms for r in baseline), 2),
+        "baseline_p99_ms": round(med(r.p99_ms for r in baseline), 2),
+        "errors": sum(r.errors for r in target + baseline),
+    }
+    result["throughput_ratio"] = round(result["target_rps"] / result["baseline_rps"], 3)
+    return result

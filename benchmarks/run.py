@@ -1,0 +1,70 @@
+"""Run the benchmarks and write benchmarks/results/<name>.json.
+
+    python benchmarks/run.py [--only catalog] [--rounds 3] [--seconds 5]
+
+Run it through `make bench`: that installs wrk and points DATABASE_URL and
+REDIS_URL at the local PostgreSQL and Redis. The database is migrated and the
+real data set imported first (idempotent), then each benchmark serves the app
+with gunicorn (2 workers, DEBUG off) and loads it with wrk from a second process.
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks import harness  # noqa: E402
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def prepare() -> None:
+    manage = [sys.executable, str(harness.BASE_DIR / "manage.py")]
+    subprocess.run([*manage, "migrate", "--no-input", "-v", "0"], check=True)
+    subprocess.run([*manage, "import_all"], check=True, stdout=subprocess.DEVNULL)
+
+
+def bench_catalog(options) -> dict:
+    """GET /api/v1/courses/?subject=COMPSCI against the trivial /livez JSON view.
+    Target: p99 <= 25 ms and >= 70% of the trivial view's throughput."""
+    with harness.gunicorn() as base:
+        result = harness.compare(base, "/api/v1/courses/?subject=COMPSCI", rounds=options.rounds,
+                                 seconds=options.seconds)  # fmt: skip
+    result["targets"] = {"p99_ms_max": 25, "throughput_ratio_min": 0.70}
+    result["meets_targets"] = result["target_p99_ms"] <= 25 and result["throughput_ratio"] >= 0.70
+    # For context: the same request with response caching off (every request queries PostgreSQL).
+    with harness.gunicorn(env={"API_RESPONSE_CACHE": "false"}) as base:
+        uncached = harness.compare(base, "/api/v1/courses/?subject=COMPSCI", rounds=options.rounds,
+                                   seconds=options.seconds)  # fmt: skip
+    result["uncached"] = {k: uncached[k] for k in ("target_rps", "target_p50_ms", "target_p99_ms", "baseline_rps",
+                                                    "throughput_ratio")}  # fmt: skip
+    return result
+
+
+BENCHMARKS = {"catalog": bench_catalog}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--only", choices=sorted(BENCHMARKS), action="append")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument("--skip-import", action="store_true")
+    options = parser.parse_args()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "berkeleytime.settings")
+    if not options.skip_import:
+        prepare()
+    RESULTS.mkdir(exist_ok=True)
+    for name in options.only or sorted(BENCHMARKS):
+        result = BENCHMARKS[name](options)
+        (RESULTS / f"{name}.json").write_text(json.dumps(result, indent=2) + "\n")
+        print(f"{name}: {json.dumps(result)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
