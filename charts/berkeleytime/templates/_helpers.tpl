@@ -1,0 +1,321 @@
+{{/* Names, following `helm create`. */}}
+{{- define "berkeleytime.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{- define "berkeleytime.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{- define "berkeleytime.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* The image tag: image.tag, else the chart's appVersion; never "latest". */}}
+{{- define "berkeleytime.tag" -}}
+{{- $tag := toString (default .Chart.AppVersion .Values.image.tag) }}
+{{- if eq $tag "latest" }}
+{{- fail "image.tag must name a build (the git SHA), never latest" }}
+{{- end }}
+{{- $tag }}
+{{- end }}
+
+{{- define "berkeleytime.image" -}}
+{{- printf "%s:%s" .Values.image.repository (include "berkeleytime.tag" .) }}
+{{- end }}
+
+{{- define "berkeleytime.labels" -}}
+helm.sh/chart: {{ include "berkeleytime.chart" . }}
+{{ include "berkeleytime.selectorLabels" . }}
+app.kubernetes.io/version: {{ include "berkeleytime.tag" . | trunc 63 | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: berkeleytime
+{{- end }}
+
+{{- define "berkeleytime.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "berkeleytime.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{/* Every host the release serves, in order. */}}
+{{- define "berkeleytime.hosts" -}}
+{{- $hosts := concat .Values.hosts.main .Values.hosts.dashboard }}
+{{- if .Values.search.enabled }}
+{{- $hosts = concat $hosts .Values.hosts.search }}
+{{- end }}
+{{- toJson (uniq $hosts) }}
+{{- end }}
+
+{{/*
+Non-secret settings, as NAME: "value" lines. The ConfigMap renders them, and
+so does the migrate job directly: as a pre-install hook it runs before the
+ConfigMap exists.
+*/}}
+{{- define "berkeleytime.config" -}}
+{{- if not .Values.hosts.main }}
+{{- fail "hosts.main needs at least one host" }}
+{{- end }}
+{{- if and .Values.hosts.search (not .Values.search.enabled) }}
+{{- fail "hosts.search is set but search.enabled is false: nothing would serve it" }}
+{{- end }}
+{{- $hosts := include "berkeleytime.hosts" . | fromJsonArray -}}
+BT_ENVIRONMENT: {{ .Values.environment | quote }}
+BT_MAIN_HOST: {{ first .Values.hosts.main | quote }}
+{{- with .Values.hosts.search }}
+BT_SEARCH_HOST: {{ first . | quote }}
+{{- end }}
+{{- with .Values.hosts.dashboard }}
+BT_DASHBOARD_HOST: {{ first . | quote }}
+{{- end }}
+ALLOWED_HOSTS: {{ join "," $hosts | quote }}
+CSRF_TRUSTED_ORIGINS: {{ $origins := list }}{{ range $hosts }}{{ $origins = append $origins (printf "https://%s" .) }}{{ end }}{{ join "," $origins | quote }}
+DEBUG: "false"
+SECURE_SSL_REDIRECT: {{ .Values.config.secureSslRedirect | toString | quote }}
+CACHE_KEY_PREFIX: {{ required "config.cacheKeyPrefix is required" .Values.config.cacheKeyPrefix | quote }}
+LOG_LEVEL: {{ .Values.config.logLevel | quote }}
+LOG_FORMAT: {{ .Values.config.logFormat | quote }}
+BT_DATA_DIR: {{ .Values.config.dataDir | quote }}
+{{- range $name, $value := .Values.config.extraEnv }}
+{{ $name }}: {{ $value | toString | quote }}
+{{- end }}
+{{- end }}
+
+{{/*
+Environment every container gets besides the ConfigMap: the pod's IP (so the
+kubelet's probes and Prometheus, which address pods by IP, pass
+ALLOWED_HOSTS), REDIS_URL built around the password from the Secret, and the
+Secret's keys. Kubernetes expands $(NAME) from variables defined before,
+the ConfigMap's included. Call with (dict "root" $ "inline" BOOL): inline
+means the settings are written out here rather than read from the ConfigMap.
+*/}}
+{{- define "berkeleytime.env" -}}
+{{- $root := .root -}}
+{{- $secret := $root.Values.existingSecret -}}
+{{- $config := include "berkeleytime.config" $root | fromYaml -}}
+- name: POD_IP
+  valueFrom:
+    fieldRef:
+      fieldPath: status.podIP
+{{- if .inline }}
+{{- range $name, $value := omit $config "ALLOWED_HOSTS" }}
+- name: {{ $name }}
+  value: {{ $value | toString | quote }}
+{{- end }}
+- name: ALLOWED_HOSTS
+  value: {{ printf "%s,$(POD_IP)" $config.ALLOWED_HOSTS | quote }}
+{{- else }}
+- name: ALLOWED_HOSTS
+  value: "$(ALLOWED_HOSTS),$(POD_IP)"
+{{- end }}
+- name: SECRET_KEY
+  valueFrom:
+    secretKeyRef:
+      name: {{ required "existingSecret.name is required" $secret.name }}
+      key: {{ $secret.secretKeyKey }}
+- name: DATABASE_URL
+  valueFrom:
+    secretKeyRef:
+      name: {{ $secret.name }}
+      key: {{ $secret.databaseUrlKey }}
+{{- if $secret.redisPasswordKey }}
+- name: REDIS_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ $secret.name }}
+      key: {{ $secret.redisPasswordKey }}
+- name: REDIS_URL
+  value: {{ printf "redis://:$(REDIS_PASSWORD)@%s:%v/%v" $root.Values.redis.host $root.Values.redis.port $root.Values.redis.database | quote }}
+{{- else }}
+- name: REDIS_URL
+  value: {{ printf "redis://%s:%v/%v" $root.Values.redis.host $root.Values.redis.port $root.Values.redis.database | quote }}
+{{- end }}
+{{- if $secret.elasticsearchUrlKey }}
+- name: ELASTICSEARCH_URL
+  valueFrom:
+    secretKeyRef:
+      name: {{ $secret.name }}
+      key: {{ $secret.elasticsearchUrlKey }}
+      optional: true
+{{- end }}
+{{- if $secret.sentryDsnKey }}
+- name: SENTRY_DSN
+  valueFrom:
+    secretKeyRef:
+      name: {{ $secret.name }}
+      key: {{ $secret.sentryDsnKey }}
+      optional: true
+{{- end }}
+{{- end }}
+
+{{/* Pod-level settings every pod shares. */}}
+{{- define "berkeleytime.podSpecCommon" -}}
+{{- with .Values.imagePullSecrets }}
+imagePullSecrets:
+  {{- range . }}
+  - name: {{ . }}
+  {{- end }}
+{{- end }}
+{{- with .Values.serviceAccountName }}
+serviceAccountName: {{ . }}
+{{- end }}
+automountServiceAccountToken: false
+enableServiceLinks: false
+securityContext:
+  {{- toYaml .Values.podSecurityContext | nindent 2 }}
+{{- end }}
+
+{{/*
+The web and search pods: same image, same settings, own component label.
+Call with (dict "root" $ "component" "web" "values" .Values.web).
+*/}}
+{{- define "berkeleytime.serverPodTemplate" -}}
+{{- $root := .root -}}
+{{- $v := .values -}}
+metadata:
+  annotations:
+    checksum/config: {{ include (print $root.Template.BasePath "/configmap.yaml") $root | sha256sum }}
+    {{- if $root.Values.metrics.scrape }}
+    prometheus.io/scrape: "true"
+    prometheus.io/port: {{ $root.Values.containerPort | quote }}
+    prometheus.io/path: {{ $root.Values.metrics.path | quote }}
+    {{- end }}
+  labels:
+    {{- include "berkeleytime.labels" $root | nindent 4 }}
+    app.kubernetes.io/component: {{ .component }}
+spec:
+  {{- include "berkeleytime.podSpecCommon" $root | trim | nindent 2 }}
+  terminationGracePeriodSeconds: 30
+  {{- if $v.spreadAcrossNodes }}
+  topologySpreadConstraints:
+    - maxSkew: 1
+      topologyKey: kubernetes.io/hostname
+      whenUnsatisfiable: ScheduleAnyway
+      labelSelector:
+        matchLabels:
+          {{- include "berkeleytime.selectorLabels" $root | nindent 10 }}
+          app.kubernetes.io/component: {{ .component }}
+  {{- end }}
+  containers:
+    - name: {{ .component }}
+      image: {{ include "berkeleytime.image" $root }}
+      imagePullPolicy: {{ $root.Values.image.pullPolicy }}
+      ports:
+        - name: http
+          containerPort: {{ $root.Values.containerPort }}
+          protocol: TCP
+      envFrom:
+        - configMapRef:
+            name: {{ include "berkeleytime.fullname" $root }}
+      env:
+        {{- include "berkeleytime.env" (dict "root" $root "inline" false) | nindent 8 }}
+        - name: PORT
+          value: {{ $root.Values.containerPort | quote }}
+        - name: WEB_CONCURRENCY
+          value: {{ $v.workers | quote }}
+      startupProbe:
+        httpGet:
+          path: {{ $root.Values.probes.startupPath }}
+          port: http
+        periodSeconds: 2
+        timeoutSeconds: 2
+        failureThreshold: {{ $root.Values.probes.startupFailureThreshold }}
+      livenessProbe:
+        httpGet:
+          path: {{ $root.Values.probes.livenessPath }}
+          port: http
+        periodSeconds: 10
+        timeoutSeconds: 3
+        failureThreshold: 3
+      readinessProbe:
+        httpGet:
+          path: {{ $root.Values.probes.readinessPath }}
+          port: http
+        periodSeconds: 5
+        timeoutSeconds: 3
+        failureThreshold: 2
+      lifecycle:
+        # Keep serving while the endpoint removal reaches the ingress.
+        preStop:
+          exec:
+            command: ["sleep", "5"]
+      resources:
+        {{- toYaml $v.resources | nindent 8 }}
+      securityContext:
+        {{- toYaml $root.Values.securityContext | nindent 8 }}
+      volumeMounts:
+        - name: tmp
+          mountPath: /tmp
+  volumes:
+    - name: tmp
+      emptyDir:
+        sizeLimit: {{ $root.Values.tmpSizeLimit }}
+  {{- with $v.nodeSelector }}
+  nodeSelector:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+  {{- with $v.tolerations }}
+  tolerations:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+  {{- with $v.affinity }}
+  affinity:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+{{- end }}
+
+{{/*
+A job's pod: one container running `args` through the image's entrypoint.
+Call with (dict "root" $ "component" "import" "args" (list ...) "resources" ...
+"envFromConfigMap" true "volumes" (list) "volumeMounts" (list)).
+*/}}
+{{- define "berkeleytime.jobPodTemplate" -}}
+{{- $root := .root -}}
+metadata:
+  annotations:
+    checksum/config: {{ include (print $root.Template.BasePath "/configmap.yaml") $root | sha256sum }}
+  labels:
+    {{- include "berkeleytime.labels" $root | nindent 4 }}
+    app.kubernetes.io/component: {{ .component }}
+spec:
+  {{- include "berkeleytime.podSpecCommon" $root | trim | nindent 2 }}
+  restartPolicy: Never
+  containers:
+    - name: {{ .component }}
+      image: {{ include "berkeleytime.image" $root }}
+      imagePullPolicy: {{ $root.Values.image.pullPolicy }}
+      args:
+        {{- toYaml .args | nindent 8 }}
+      {{- if .envFromConfigMap }}
+      envFrom:
+        - configMapRef:
+            name: {{ include "berkeleytime.fullname" $root }}
+      {{- end }}
+      env:
+        {{- include "berkeleytime.env" (dict "root" $root "inline" (not .envFromConfigMap)) | nindent 8 }}
+      resources:
+        {{- toYaml .resources | nindent 8 }}
+      securityContext:
+        {{- toYaml $root.Values.securityContext | nindent 8 }}
+      volumeMounts:
+        - name: tmp
+          mountPath: /tmp
+        {{- with .volumeMounts }}
+        {{- toYaml . | nindent 8 }}
+        {{- end }}
+  volumes:
+    - name: tmp
+      emptyDir:
+        sizeLimit: {{ $root.Values.tmpSizeLimit }}
+    {{- with .volumes }}
+    {{- toYaml . | nindent 4 }}
+    {{- end }}
+{{- end }}

@@ -1,0 +1,385 @@
+"""The Helm chart in charts/berkeleytime: it lints, renders valid manifests and says what production needs."""
+
+import re
+
+import pytest
+import yaml
+from django.urls import Resolver404, resolve
+
+from tests.deploy.conftest import (
+    CHART,
+    ENVIRONMENTS,
+    KUBE_VERSION,
+    find,
+    helm_template,
+    one,
+    pod_templates,
+    render,
+    run,
+    tool,
+)
+
+# Settings that are credentials: only ever read from the existing Secret.
+SECRET_SETTINGS = {"SECRET_KEY", "DATABASE_URL", "REDIS_PASSWORD", "ELASTICSEARCH_URL", "SENTRY_DSN"}
+CREDENTIALS_IN_URL = re.compile(r"[a-z][a-z0-9+.-]*://[^/\s:@$]+:[^/\s@$]+@", re.IGNORECASE)
+
+
+def env_of(container: dict) -> dict[str, dict]:
+    return {item["name"]: item for item in container.get("env", [])}
+
+
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_the_chart_lints_for_each_environment(environment):
+    result = run(
+        [
+            tool("bin/helm"), "lint", CHART, "--strict",
+            "--namespace", environment,
+            "--values", CHART / f"values-{environment}.yaml",
+            "--kube-version", KUBE_VERSION,
+        ]
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 chart(s) failed" in result.stdout
+
+
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_rendered_manifests_validate_strictly(environment, tmp_path):
+    manifest = tmp_path / f"{environment}.yaml"
+    manifest.write_text(helm_template(environment).stdout)
+
+    result = run([tool("venv/bin/kubernetes-validate"), "--strict", "-k", KUBE_VERSION, manifest])
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "passed for resource deployment/berkeleytime-web" in result.stdout + result.stderr
+
+
+def test_the_validator_rejects_a_field_kubernetes_does_not_know(rendered, tmp_path):
+    # given the production web Deployment with a misspelt field
+    deployment = one(rendered["production"], "Deployment", "berkeleytime-web")
+    deployment["spec"]["template"]["spec"]["containers"][0]["readinessProbes"] = {}
+    manifest = tmp_path / "broken.yaml"
+    manifest.write_text(yaml.safe_dump(deployment))
+
+    result = run([tool("venv/bin/kubernetes-validate"), "--strict", "-k", KUBE_VERSION, manifest])
+
+    assert result.returncode != 0
+
+
+def ingress_routes(docs: list[dict]) -> dict[str, str]:
+    ingress = one(docs, "Ingress", "berkeleytime")
+    routes = {}
+    for rule in ingress["spec"]["rules"]:
+        (path,) = rule["http"]["paths"]
+        assert (path["path"], path["pathType"]) == ("/", "Prefix")
+        routes[rule["host"]] = path["backend"]["service"]["name"]
+    return routes
+
+
+def test_production_hosts_route_to_their_services(rendered):
+    docs = rendered["production"]
+
+    assert ingress_routes(docs) == {
+        "berkeleytime.com": "berkeleytime-web",
+        "www.berkeleytime.com": "berkeleytime-web",
+        "dashboard.berkeleytime.com": "berkeleytime-web",
+        "search.berkeleytime.com": "berkeleytime-search",
+    }
+    # each backend Service exists, has the port the Ingress names, and selects its Deployment's pods
+    for component in ("web", "search"):
+        service = one(docs, "Service", f"berkeleytime-{component}")
+        deployment = one(docs, "Deployment", f"berkeleytime-{component}")
+        assert service["spec"]["type"] == "ClusterIP"
+        assert [port["name"] for port in service["spec"]["ports"]] == ["http"]
+        pod_labels = deployment["spec"]["template"]["metadata"]["labels"]
+        assert service["spec"]["selector"].items() <= pod_labels.items()
+        assert service["spec"]["selector"]["app.kubernetes.io/component"] == component
+
+
+def test_staging_serves_only_its_own_host(rendered):
+    assert ingress_routes(rendered["staging"]) == {"staging.berkeleytime.com": "berkeleytime-web"}
+    assert not find(rendered["staging"], "Service", "berkeleytime-search")
+
+
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_tls_is_issued_by_cert_manager_for_every_host(rendered, environment):
+    ingress = one(rendered[environment], "Ingress", "berkeleytime")
+
+    assert ingress["spec"]["ingressClassName"] == "nginx"
+    assert ingress["metadata"]["annotations"]["cert-manager.io/cluster-issuer"] == "letsencrypt"
+    (tls,) = ingress["spec"]["tls"]
+    assert sorted(tls["hosts"]) == sorted(ingress_routes(rendered[environment]))
+    assert tls["secretName"]
+
+
+def test_production_runs_four_to_eight_web_pods_and_never_drops_below(rendered):
+    docs = rendered["production"]
+    deployment = one(docs, "Deployment", "berkeleytime-web")
+    hpa = one(docs, "HorizontalPodAutoscaler", "berkeleytime-web")
+    pdb = one(docs, "PodDisruptionBudget", "berkeleytime-web")
+
+    assert (hpa["spec"]["minReplicas"], hpa["spec"]["maxReplicas"]) == (4, 8)
+    assert hpa["spec"]["scaleTargetRef"] == {"apiVersion": "apps/v1", "kind": "Deployment", "name": "berkeleytime-web"}
+    # the autoscaler owns the replica count: a deploy must not reset it
+    assert "replicas" not in deployment["spec"]
+    assert deployment["spec"]["strategy"]["rollingUpdate"]["maxUnavailable"] == 0
+    assert pdb["spec"]["maxUnavailable"] == 1
+    assert (
+        pdb["spec"]["selector"]["matchLabels"].items() <= deployment["spec"]["template"]["metadata"]["labels"].items()
+    )
+
+
+def test_the_probe_paths_exist_in_the_django_urlconf(rendered):
+    for environment, docs in rendered.items():
+        for deployment in find(docs, "Deployment"):
+            (container,) = deployment["spec"]["template"]["spec"]["containers"]
+            paths = {
+                kind: container[kind]["httpGet"]["path"] for kind in ("startupProbe", "livenessProbe", "readinessProbe")
+            }
+            for kind, path in paths.items():
+                try:
+                    resolve(path)
+                except Resolver404:
+                    pytest.fail(f"{environment} {deployment['metadata']['name']} {kind} {path} is not in the URLconf")
+            assert resolve(paths["livenessProbe"]).url_name == "livez"
+            # readiness checks the database and Redis; liveness only that the process answers
+            assert resolve(paths["readinessProbe"]).url_name == "readyz"
+            assert container["startupProbe"]["failureThreshold"] * container["startupProbe"]["periodSeconds"] >= 30
+
+
+def test_every_pod_runs_locked_down(rendered):
+    for environment, docs in rendered.items():
+        for name, template in pod_templates(docs):
+            where = f"{environment} {name}"
+            pod = template["spec"]
+            assert pod["securityContext"]["runAsNonRoot"] is True, where
+            assert pod["securityContext"]["runAsUser"] > 0, where
+            assert pod["securityContext"]["seccompProfile"] == {"type": "RuntimeDefault"}, where
+            assert pod["automountServiceAccountToken"] is False, where
+            volumes = {volume["name"]: volume for volume in pod["volumes"]}
+            for container in pod["containers"]:
+                context = container["securityContext"]
+                assert context["runAsNonRoot"] is True, where
+                assert context["readOnlyRootFilesystem"] is True, where
+                assert context["allowPrivilegeEscalation"] is False, where
+                assert context["capabilities"]["drop"] == ["ALL"], where
+                assert "add" not in context["capabilities"], where
+                tmp = next(mount for mount in container["volumeMounts"] if mount["mountPath"] == "/tmp")
+                assert "emptyDir" in volumes[tmp["name"]], where
+                assert {"cpu", "memory"} <= container["resources"]["requests"].keys(), where
+                assert {"cpu", "memory"} <= container["resources"]["limits"].keys(), where
+
+
+def test_no_secret_value_is_rendered_or_kept_in_values(rendered):
+    for environment, docs in rendered.items():
+        assert not find(docs, "Secret"), "the chart must never create a Secret"
+        configmap = one(docs, "ConfigMap", "berkeleytime")
+        assert not SECRET_SETTINGS & configmap["data"].keys()
+        for value in configmap["data"].values():
+            assert not CREDENTIALS_IN_URL.search(value), value
+        for name, template in pod_templates(docs):
+            for container in template["spec"]["containers"]:
+                env = env_of(container)
+                for setting in SECRET_SETTINGS & env.keys():
+                    reference = env[setting]["valueFrom"]["secretKeyRef"]
+                    assert reference["name"] == "berkeleytime", f"{environment} {name} {setting}"
+                    assert "value" not in env[setting]
+                assert {"SECRET_KEY", "DATABASE_URL"} <= env.keys(), f"{environment} {name}"
+                # the Redis URL is assembled around the password from the Secret, never written out
+                assert env["REDIS_URL"]["value"].startswith("redis://:$(REDIS_PASSWORD)@")
+
+    for values_file in sorted(CHART.glob("values*.yaml")) + sorted((CHART.parent / "addons").glob("*.yaml")):
+        text = values_file.read_text()
+        assert not CREDENTIALS_IN_URL.search(text), values_file
+        for path, value in flatten(yaml.safe_load_all(text)):
+            key = path[-1]
+            if re.search(r"password|secret|token|dsn|apikey", key, re.IGNORECASE):
+                # a key naming a credential may only point at one: a Secret's name or a key inside it
+                assert re.search(r"existingSecret|Key$|Ref$|Name$|Secrets$", key) or path[:1] == ("existingSecret",), (
+                    f"{values_file.name}: {'.'.join(path)} = {value!r}"
+                )
+
+
+def flatten(documents, prefix=()) -> list[tuple[tuple[str, ...], object]]:
+    """(key path, value) for every key of every YAML document."""
+    items = []
+    for document in documents if not isinstance(documents, dict) else [documents]:
+        if isinstance(document, dict):
+            for key, value in document.items():
+                path = (*prefix, str(key))
+                items.append((path, value))
+                if isinstance(value, dict):
+                    items.extend(flatten(value, path))
+                elif isinstance(value, list):
+                    items.extend(flatten([item for item in value if isinstance(item, dict)], path))
+    return items
+
+
+def test_staging_and_production_differ_where_they_must(rendered):
+    config = {env: one(docs, "ConfigMap", "berkeleytime")["data"] for env, docs in rendered.items()}
+    web = {env: one(docs, "Deployment", "berkeleytime-web") for env, docs in rendered.items()}
+    redis_url = {
+        env: env_of(web[env]["spec"]["template"]["spec"]["containers"][0])["REDIS_URL"]["value"] for env in web
+    }
+
+    assert config["staging"]["BT_ENVIRONMENT"] == "staging"
+    assert config["production"]["BT_ENVIRONMENT"] == "production"
+    assert {doc["metadata"]["namespace"] for doc in rendered["staging"]} == {"staging"}
+    assert {doc["metadata"]["namespace"] for doc in rendered["production"]} == {"production"}
+    # the two share a Redis but never a cache: own key prefix and own database number
+    assert config["staging"]["CACHE_KEY_PREFIX"] != config["production"]["CACHE_KEY_PREFIX"]
+    assert redis_url["staging"].rsplit("/", 1)[1] != redis_url["production"].rsplit("/", 1)[1]
+    # hosts never overlap, so one ingress controller can serve both
+    staging_hosts = set(config["staging"]["ALLOWED_HOSTS"].split(","))
+    production_hosts = set(config["production"]["ALLOWED_HOSTS"].split(","))
+    assert not staging_hosts & production_hosts
+    # staging is one pod; production autoscales
+    assert web["staging"]["spec"]["replicas"] == 1
+    assert not find(rendered["staging"], "HorizontalPodAutoscaler")
+    # they share the database, so only production imports and reindexes it
+    assert not find(rendered["staging"], "CronJob")
+    assert {doc["metadata"]["name"] for doc in find(rendered["production"], "CronJob")} == {
+        "berkeleytime-import",
+        "berkeleytime-reindex",
+    }
+
+
+def test_the_nightly_jobs_never_overlap_and_give_up_in_time(rendered):
+    docs = rendered["production"]
+    commands = {
+        "berkeleytime-import": ["python", "manage.py", "import_all"],
+        "berkeleytime-reindex": ["python", "manage.py", "search_index", "--rebuild"],
+    }
+    for name, command in commands.items():
+        cronjob = one(docs, "CronJob", name)
+        (container,) = cronjob["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"]
+        assert container["args"] == command
+        assert cronjob["spec"]["concurrencyPolicy"] == "Forbid"
+        assert cronjob["spec"]["startingDeadlineSeconds"] > 0
+        assert cronjob["spec"]["jobTemplate"]["spec"]["activeDeadlineSeconds"] > 0
+
+    # the import reads the data set from a read-only volume mounted where BT_DATA_DIR points
+    data_dir = one(docs, "ConfigMap", "berkeleytime")["data"]["BT_DATA_DIR"]
+    pod = one(docs, "CronJob", "berkeleytime-import")["spec"]["jobTemplate"]["spec"]["template"]["spec"]
+    mount = next(mount for mount in pod["containers"][0]["volumeMounts"] if mount["mountPath"] == data_dir)
+    volume = next(volume for volume in pod["volumes"] if volume["name"] == mount["name"])
+    assert mount["readOnly"] is True
+    assert volume["persistentVolumeClaim"]["readOnly"] is True
+
+
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_migrations_run_as_a_hook_before_install_and_upgrade(rendered, environment):
+    docs = rendered[environment]
+    (job,) = find(docs, "Job")
+    web = one(docs, "Deployment", "berkeleytime-web")
+    (container,) = job["spec"]["template"]["spec"]["containers"]
+
+    assert job["metadata"]["annotations"]["helm.sh/hook"] == "pre-install,pre-upgrade"
+    assert container["args"] == ["python", "manage.py", "migrate", "--noinput"]
+    assert container["image"] == web["spec"]["template"]["spec"]["containers"][0]["image"]
+    # a pre-install hook runs before the ConfigMap exists: its settings are written into the pod
+    assert "envFrom" not in container
+    configmap = one(docs, "ConfigMap", "berkeleytime")["data"]
+    env = env_of(container)
+    for name, value in configmap.items():
+        if name != "ALLOWED_HOSTS":
+            assert env[name]["value"] == value
+    assert env["ALLOWED_HOSTS"]["value"] == configmap["ALLOWED_HOSTS"] + ",$(POD_IP)"
+
+
+def test_pods_carry_standard_labels_and_prometheus_annotations(rendered):
+    docs = rendered["production"]
+    for doc in docs:
+        labels = doc["metadata"]["labels"]
+        for label in ("name", "instance", "version", "managed-by", "part-of"):
+            assert f"app.kubernetes.io/{label}" in labels, f"{doc['kind']} {doc['metadata']['name']}"
+    for component in ("web", "search"):
+        template = one(docs, "Deployment", f"berkeleytime-{component}")["spec"]["template"]
+        annotations = template["metadata"]["annotations"]
+        (container,) = template["spec"]["containers"]
+        assert template["metadata"]["labels"]["app.kubernetes.io/component"] == component
+        assert annotations["prometheus.io/scrape"] == "true"
+        assert annotations["prometheus.io/path"] == "/metrics"
+        assert annotations["prometheus.io/port"] == str(container["ports"][0]["containerPort"])
+
+
+def test_a_configuration_change_restarts_the_pods(rendered):
+    def checksum(docs):
+        return one(docs, "Deployment", "berkeleytime-web")["spec"]["template"]["metadata"]["annotations"][
+            "checksum/config"
+        ]
+
+    changed = render("production", "--set", "config.logLevel=WARNING")
+
+    assert checksum(changed) != checksum(rendered["production"])
+    assert checksum(render("production")) == checksum(rendered["production"])
+
+
+def test_the_image_tag_defaults_to_the_app_version_and_is_never_latest(rendered):
+    app_version = yaml.safe_load((CHART / "Chart.yaml").read_text())["appVersion"]
+    web = one(rendered["production"], "Deployment", "berkeleytime-web")
+    assert web["spec"]["template"]["spec"]["containers"][0]["image"].endswith(f":{app_version}")
+
+    deployed = render("staging", "--set-string", "image.tag=0a1b2c3")
+    assert one(deployed, "Deployment", "berkeleytime-web")["spec"]["template"]["spec"]["containers"][0][
+        "image"
+    ].endswith(":0a1b2c3")
+
+    latest = helm_template("staging", "--set-string", "image.tag=latest")
+    assert latest.returncode != 0
+    assert "never latest" in latest.stderr
+
+
+def key_lines(text: str) -> list[tuple[int, str, bool, bool]]:
+    """(indent, key, documented by a `# --` comment right above, is a leaf) for each mapping key."""
+    lines = text.splitlines()
+    keys = []
+    for number, line in enumerate(lines):
+        match = re.match(r"^( *)([A-Za-z0-9_.\-/]+):(.*)$", line)
+        if not match:
+            continue
+        above = number - 1
+        documented = False
+        while above >= 0 and lines[above].strip().startswith("#"):
+            documented = documented or lines[above].strip().startswith("# --")
+            above -= 1
+        following = next(
+            (other for other in lines[number + 1 :] if other.strip() and not other.strip().startswith("#")), ""
+        )
+        nested_key = re.match(r"^( *)[A-Za-z0-9_.\-/]+:", following)
+        is_leaf = bool(match.group(3).strip()) or not (nested_key and len(nested_key.group(1)) > len(match.group(1)))
+        keys.append((len(match.group(1)), match.group(2), documented, is_leaf))
+    return keys
+
+
+def test_values_yaml_documents_every_key():
+    undocumented = []
+    stack: list[tuple[int, bool]] = []  # (indent, documented) of the enclosing keys
+    for indent, key, documented, is_leaf in key_lines((CHART / "values.yaml").read_text()):
+        while stack and stack[-1][0] >= indent:
+            stack.pop()
+        covered = documented or any(parent_documented for _, parent_documented in stack)
+        if is_leaf and not covered:
+            undocumented.append(key)
+        stack.append((indent, documented))
+        if len(stack) <= 2 and not covered:
+            assert re.fullmatch(r"[a-z][a-zA-Z0-9]*", key), f"values key {key!r} is not camelCase"
+
+    assert not undocumented, f"values.yaml keys without a `# --` comment: {undocumented}"
+
+
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_environment_values_only_set_keys_values_yaml_defines(environment):
+    defaults = yaml.safe_load((CHART / "values.yaml").read_text())
+    overrides = yaml.safe_load((CHART / f"values-{environment}.yaml").read_text())
+
+    def unknown(override: dict, default: dict, prefix: str = "") -> list[str]:
+        missing = []
+        for key, value in override.items():
+            if key not in default:
+                missing.append(prefix + key)
+            elif isinstance(value, dict) and isinstance(default[key], dict) and default[key]:
+                missing.extend(unknown(value, default[key], f"{prefix}{key}."))
+        return missing
+
+    # a misspelt key would be ignored by helm without a word
+    assert not unknown(overrides, defaults)
