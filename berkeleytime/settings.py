@@ -70,6 +70,14 @@ INSTALLED_APPS = [
     "catalog",
     "grades",
     "search",
+    "enrollment",
+]
+
+# Sections of a course's page contributed by other apps: each dotted path names a
+# function (request, course) -> {"template": ..., **context} or None.
+BT_COURSE_PANELS = [
+    "grades.panels.course_panel",
+    "enrollment.panels.course_panel",
 ]
 
 MIDDLEWARE = [

@@ -1,8 +1,10 @@
 """Catalog pages: server-rendered, filters in the URL, paginated on the server."""
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.module_loading import import_string
 
 from . import selectors
 from .api.filters import CourseFilter
@@ -68,5 +70,16 @@ def course_page(request, subject: str, number: str):
         "sections_term": sections_term,
         "sections": sections,
         "terms": list(course.terms.all()),
+        "panels": course_panels(request, course),
     }
     return render(request, "catalog/course.html", context)
+
+
+def course_panels(request, course: Course) -> list[dict]:
+    """What other apps show on a course's page (grades, enrollment), in settings order."""
+    panels = []
+    for path in settings.BT_COURSE_PANELS:
+        panel = import_string(path)(request, course)
+        if panel:
+            panels.append(panel)
+    return panels
