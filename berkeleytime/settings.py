@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "grades",
     "search",
     "enrollment",
+    "dashboard",
 ]
 
 # Sections of a course's page contributed by other apps: each dotted path names a
@@ -86,6 +87,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "berkeleytime.hosts.HostRoutingMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -105,6 +107,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "berkeleytime.context_processors.site_links",
             ],
         },
     },

@@ -1,4 +1,5 @@
 import io
+import os
 
 import pytest
 from django.core.cache import cache
@@ -7,12 +8,20 @@ from django.core.management import call_command
 from berkeleytime.caching import reset_local_cache
 from tests.server import served
 
+# Playwright's synchronous API keeps an event loop in the test thread; Django
+# would otherwise refuse database access from a thread with a running loop.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """The test database holds the real catalog, imported once per run from BT_DATA_DIR."""
+    """The test database holds the real catalog and grades, imported once per run from BT_DATA_DIR."""
+    from django.db import connection
+
+    assert connection.settings_dict["NAME"].startswith("test_"), "refusing to import into a non-test database"
     with django_db_blocker.unblock():
         call_command("import_catalog", "--no-progress", stdout=io.StringIO())
+        call_command("import_grades", "--no-progress", stdout=io.StringIO())
 
 
 @pytest.fixture(autouse=True)

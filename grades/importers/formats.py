@@ -17,9 +17,7 @@ from pathlib import Path
 
 from berkeleytime.importing import DataFileError, ImportReport, csv_rows, find_header, json_array_items, load_json
 from catalog.terms import InvalidTerm, TermRef
-
-LETTERS = ("A+", "A", "A-", "B+", "B", "B-", "C+", "C", "C-", "D+", "D", "D-", "F")
-GRADES = LETTERS + ("P", "NP")
+from grades.maths import GRADES, LETTERS
 
 FORMATTED_HEADER = ["Abbreviation", "CourseNum", "CCN", "SectionNum", "CourseDesc", "Instructor", "Level", *GRADES]
 LEGACY_2007_HEADER = [
@@ -198,19 +196,30 @@ def read_legacy(path: Path, report: ImportReport | None = None) -> Iterator[Grad
             title=" ".join(cells[index[title_col]].split()),
             instructors=instructors,
             level="under",
-            counts={g: _count(path, line, column, cells[index[column]]) for g, column in grade_columns.items()},
+            counts={
+                **dict.fromkeys(GRADES, 0),
+                **{g: _count(path, line, column, cells[index[column]]) for g, column in grade_columns.items()},
+            },
         )
 
 
-# CalAnswers grade names and what they count as. Everything else (Withdrawn,
-# Incomplete, In Progress, Satisfactory, Honors, Unknown...) is not part of the
-# published distribution; W and I are kept where present.
-CALANSWERS_GRADES = {**{g: g for g in LETTERS}, "Pass": "P", "Not Pass": "NP"}
-CALANSWERS_EXTRA = {"Withdrawn": "W", "Incomplete": "I"}
+# What a CalAnswers row counts as: letter grades count as themselves, Pass and
+# Satisfactory as P, Not Pass as NP; Withdrawn and Incomplete are kept as W and
+# I. Everything else (Credit, Honors, High Honors, Unsatisfactory, No Credit,
+# In Progress, Unknown...) is in no published distribution: with exactly this
+# mapping and the privacy rule, the Fall 2023 export reproduces the published
+# formatted/fall_2023.csv (tests/grades/test_formats.py checks it).
+CALANSWERS_NON_LETTER = {"Pass": "P", "Satisfactory": "P", "Not Pass": "NP", "Withdrawn": "W", "Incomplete": "I"}
+
+
+def calanswers_grade(grade_type: str, subtype: str, name: str) -> str | None:
+    if grade_type == "Letter Grade":
+        return name if name in LETTERS else None
+    return CALANSWERS_NON_LETTER.get(name)
 
 
 def read_calanswers(
-    path: Path, subject_codes: dict[str, str], report: ImportReport | None = None
+    path: Path, subject_codes: SubjectNames, report: ImportReport | None = None
 ) -> Iterator[GradeRecord]:
     """Folds the long format (one row per section and grade) into one record per
     section. ``subject_codes`` maps CalAnswers' full subject names to codes.
@@ -227,6 +236,8 @@ def read_calanswers(
         "Course Number",
         "Section Nbr",
         "Grade Nm",
+        "Grade Type Desc",
+        "Grade Subtype Desc",
         "Course Title Nm",
     ]
     missing = [c for c in needed if c not in index]
@@ -240,7 +251,7 @@ def read_calanswers(
             continue
         _check_width(path, line, cells, width)
         subject_name = cells[index["Course Subject Short Nm"]].strip()
-        subject = subject_codes.get(_name_key(subject_name))
+        subject = subject_codes.get(subject_name)
         if subject is None:
             if report is not None and subject_name not in unknown_subjects:
                 report.reject(path, line, f"unknown subject name: {subject_name!r}")
@@ -269,9 +280,12 @@ def read_calanswers(
         instructor = " ".join(cells[index["Instructor Name"]].split())
         if instructor and instructor not in record.instructors:
             record.instructors.append(instructor)
-        grade_name = cells[index["Grade Nm"]].strip()
         count = _count(path, line, "Enrollment Cnt", cells[index["Enrollment Cnt"]])
-        grade = CALANSWERS_GRADES.get(grade_name) or CALANSWERS_EXTRA.get(grade_name)
+        grade = calanswers_grade(
+            cells[index["Grade Type Desc"]].strip(),
+            cells[index["Grade Subtype Desc"]].strip(),
+            cells[index["Grade Nm"]].strip(),
+        )
         if grade:
             record.counts[grade] = record.counts.get(grade, 0) + count
     yield from sections.values()
@@ -281,13 +295,48 @@ def _name_key(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", name.lower().replace("&", "and"))
 
 
-def subject_name_index(subject_names: dict[str, list[str]]) -> dict[str, str]:
-    """Full department names ("Molecular & Cell Biology") to the subject code as written."""
-    index: dict[str, str] = {}
-    for code, names in subject_names.items():
-        for name in names:
-            index.setdefault(_name_key(name), code)
-    return index
+def _words(name: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", name.lower().replace("&", " and "))
+
+
+def _is_subsequence(short: str, long: str) -> bool:
+    letters = iter(long)
+    return all(ch in letters for ch in short)
+
+
+class SubjectNames:
+    """CalAnswers' full department names to subject codes, from subjects.yaml.
+
+    Exact names first; then without the Freshman Program prefix ("FPF-English");
+    then abbreviated names ("Theater Dance & Perf Stds" for "Theater Dance and
+    Performance Studies": each word's letters appear in order in the full word),
+    accepted only when exactly one subject matches."""
+
+    def __init__(self, subject_names: dict[str, list[str]]):
+        self.exact: dict[str, str] = {}
+        self.spelled: list[tuple[list[str], str]] = []
+        for code, names in subject_names.items():
+            for name in names:
+                self.exact.setdefault(_name_key(name), code)
+                self.spelled.append((_words(name), code))
+
+    def get(self, name: str) -> str | None:
+        for candidate in (name, re.sub(r"^\s*FPF\s*-\s*", "", name)):
+            code = self.exact.get(_name_key(candidate))
+            if code:
+                return code
+        words = _words(re.sub(r"^\s*FPF\s*-\s*", "", name))
+        matches = {
+            code
+            for full, code in self.spelled
+            if len(full) == len(words)
+            and all(w[0] == f[0] and _is_subsequence(w, f) for w, f in zip(words, full, strict=True))
+        }
+        return matches.pop() if len(matches) == 1 else None
+
+
+def subject_name_index(subject_names: dict[str, list[str]]) -> SubjectNames:
+    return SubjectNames(subject_names)
 
 
 HISTORY_KEYS = {
@@ -357,3 +406,11 @@ def read_history(path: Path, report: ImportReport | None = None) -> Iterator[Gra
             instructors=[instructor] if instructor and instructor != "All Instructors" else [],
             counts=counts,
         )
+
+
+def passes_privacy_rule(record: GradeRecord) -> bool:
+    """CalAnswers' published rule: a section is shown only with at least 10 graded
+    students (5 in graduate files) and when not everyone received the same grade."""
+    graded = [record.counts.get(grade, 0) for grade in GRADES]
+    minimum = 5 if record.level == "grad" else 10
+    return sum(graded) >= minimum and sum(1 for n in graded if n) > 1

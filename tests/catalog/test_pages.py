@@ -8,7 +8,7 @@ import pytest
 
 from tests.browser import chromium
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 SCREENSHOTS = Path(os.environ.get("BT_SCREENSHOTS", "/tmp/bt-screenshots"))
 

@@ -1,0 +1,151 @@
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.response import Response
+
+from berkeleytime.caching import CachedJSONMixin
+from berkeleytime.pagination import PageNumberPagination
+from grades import selectors
+from grades.models import Instructor
+
+from . import serializers
+
+COURSE_PATH = [
+    OpenApiParameter("subject", str, OpenApiParameter.PATH, description="Subject in any spelling: COMPSCI, EL ENG"),
+    OpenApiParameter("number", str, OpenApiParameter.PATH, description="Course number: 61A"),
+]
+TERM = OpenApiParameter("term", OpenApiTypes.STR, many=True, description="Term slug like fall-2023; repeat for several")
+INSTRUCTOR = OpenApiParameter(
+    "instructor", OpenApiTypes.STR, many=True, description="Instructor slug like john-denero; repeat for several"
+)
+
+
+def _course(subject: str, number: str):
+    try:
+        return selectors.find_course(subject, number)
+    except selectors.CourseNotFound as exc:
+        raise NotFound(str(exc)) from None
+
+
+def _invalid(exc: selectors.SelectionError):
+    return ValidationError({exc.parameter: [str(exc)]})
+
+
+class GradeView(CachedJSONMixin, generics.GenericAPIView):
+    cache_prefix = "grades"
+    pagination_class = None
+    queryset = Instructor.objects.none()
+
+
+class DistributionView(GradeView):
+    """A course's grade distribution over the chosen terms and instructors (all by default)."""
+
+    serializer_class = serializers.DistributionSerializer
+
+    @extend_schema(parameters=[*COURSE_PATH, TERM, INSTRUCTOR])
+    def get(self, request, subject: str, number: str):
+        try:
+            terms = selectors.resolve_terms(request.query_params.getlist("term"))
+            instructors = selectors.resolve_instructors(request.query_params.getlist("instructor"))
+        except selectors.SelectionError as exc:
+            raise _invalid(exc) from None
+        selection = selectors.Selection(_course(subject, number), terms, instructors)
+        return Response(selectors.distribution(selection))
+
+
+class OptionsView(GradeView):
+    """The terms and instructors with grades for a course, and which terms each instructor taught."""
+
+    serializer_class = serializers.OptionsSerializer
+
+    @extend_schema(parameters=COURSE_PATH)
+    def get(self, request, subject: str, number: str):
+        return Response(selectors.options(_course(subject, number)))
+
+
+class CourseTrendView(GradeView):
+    """GPA per term for a course, optionally for some instructors' sections only."""
+
+    serializer_class = serializers.TrendSerializer
+
+    @extend_schema(parameters=[*COURSE_PATH, INSTRUCTOR])
+    def get(self, request, subject: str, number: str):
+        try:
+            instructors = selectors.resolve_instructors(request.query_params.getlist("instructor"))
+        except selectors.SelectionError as exc:
+            raise _invalid(exc) from None
+        course = _course(subject, number)
+        selection = selectors.Selection(course, [], instructors)
+        return Response({"course": course.code, "trend": selectors.course_trend(selection)})
+
+
+class CompareView(GradeView):
+    """Up to four selections at once: ``s=SUBJECT/NUMBER[/term-or-all[/instructor-or-all]]``, repeated."""
+
+    serializer_class = serializers.CompareSerializer
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "s",
+                OpenApiTypes.STR,
+                many=True,
+                required=True,
+                description="Selection: COMPSCI/61A, COMPSCI/61A/fall-2023, COMPSCI/61A/all/john-denero (up to 4)",
+            )
+        ]
+    )
+    def get(self, request):
+        try:
+            chosen = selectors.parse_selections(request.query_params.getlist("s"))
+        except selectors.SelectionError as exc:
+            raise _invalid(exc) from None
+        return Response(
+            {"selections": [{"selection": s.token, "label": s.label, **selectors.distribution(s)} for s in chosen]}
+        )
+
+
+class InstructorListView(CachedJSONMixin, generics.ListAPIView):
+    """Instructors whose name contains every word of ``q``, most sections first."""
+
+    cache_prefix = "instructors"
+    serializer_class = serializers.InstructorSerializer
+    pagination_class = PageNumberPagination
+
+    @extend_schema(parameters=[OpenApiParameter("q", OpenApiTypes.STR, description="Words of the name: denero")])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        query = self.request.query_params.get("q", "")
+        if len(query) > 200:
+            raise ValidationError({"q": ["at most 200 characters."]})
+        return selectors.search_instructors(query)
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.get_queryset())
+        data = [
+            {"slug": i.slug, "name": i.name, "sections": i.sections, "url": f"/api/v1/instructors/{i.slug}/"}
+            for i in page
+        ]
+        return self.get_paginated_response(data)
+
+
+class InstructorDetailView(GradeView):
+    """An instructor: every course taught with its GPA, and the GPA per term."""
+
+    serializer_class = serializers.InstructorDetailSerializer
+
+    def get(self, request, slug: str):
+        instructor = Instructor.objects.filter(slug=slug).first()
+        if instructor is None:
+            raise NotFound(f"No instructor {slug[:60]!r}.")
+        return Response(
+            {
+                "slug": instructor.slug,
+                "name": instructor.name,
+                "courses": selectors.instructor_courses(instructor),
+                "trend": selectors.instructor_trend(instructor),
+            }
+        )

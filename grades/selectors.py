@@ -1,0 +1,248 @@
+"""Read queries over grades: distributions, what a course offers to pick, trends, instructors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, F, Q, Sum
+
+from catalog.models import Course, Term, lookup_course
+from catalog.selectors import UnknownTerm, term_by_slug
+
+from .maths import GRADES, LETTERS, POINTS, letter_for, summarize
+from .models import GRADE_FIELDS, CourseGrades, Grade, Instructor
+
+MAX_SELECTIONS = 4
+ALL = "all"
+
+
+class SelectionError(ValueError):
+    """A selection that cannot be answered; ``parameter`` names the offending input."""
+
+    def __init__(self, parameter: str, message: str):
+        super().__init__(message)
+        self.parameter = parameter
+
+
+class CourseNotFound(LookupError):
+    pass
+
+
+@dataclass
+class Selection:
+    """A course, optionally narrowed to terms and instructors (empty means all)."""
+
+    course: Course
+    terms: list[Term] = field(default_factory=list)
+    instructors: list[Instructor] = field(default_factory=list)
+
+    def grades(self):
+        return Grade.objects.for_course(self.course).in_terms(self.terms).taught_by(self.instructors)
+
+    @property
+    def scope(self) -> str:
+        """'Fall 2023 · John DeNero', 'all terms · all instructors'."""
+        terms = ", ".join(t.name for t in self.terms) if self.terms else "all terms"
+        instructors = ", ".join(i.name for i in self.instructors) if self.instructors else "all instructors"
+        return f"{terms} · {instructors}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.course.code} · {self.scope}"
+
+    @property
+    def token(self) -> str:
+        """The selection as one URL parameter value: SUBJECT/NUMBER/term-or-all/instructor-or-all."""
+        term = self.terms[0].slug if len(self.terms) == 1 else ALL
+        instructor = self.instructors[0].slug if len(self.instructors) == 1 else ALL
+        return f"{self.course.subject_id}/{self.course.number}/{term}/{instructor}"
+
+
+def find_course(subject: str, number: str) -> Course:
+    course = lookup_course(subject, number)
+    if course is None:
+        raise CourseNotFound(f"No course {subject} {number}.")
+    return course
+
+
+def resolve_terms(slugs: list[str], parameter: str = "term") -> list[Term]:
+    terms = []
+    for slug in slugs:
+        if not slug or slug == ALL:
+            continue
+        try:
+            terms.append(term_by_slug(slug))
+        except UnknownTerm as exc:
+            raise SelectionError(parameter, str(exc)) from None
+    return terms
+
+
+def resolve_instructors(slugs: list[str], parameter: str = "instructor") -> list[Instructor]:
+    wanted = [s for s in slugs if s and s != ALL]
+    found = {i.slug: i for i in Instructor.objects.filter(slug__in=wanted)}
+    missing = [s for s in wanted if s not in found]
+    if missing:
+        raise SelectionError(parameter, f"unknown instructor {missing[0][:60]!r}.")
+    return [found[s] for s in dict.fromkeys(wanted)]
+
+
+def parse_selection(token: str, parameter: str = "s") -> Selection:
+    """'COMPSCI/61A', 'COMPSCI/61A/fall-2023' or 'EL ENG/120/all/john-denero'."""
+    parts = [p.strip() for p in (token or "").split("/")]
+    if len(parts) < 2 or len(parts) > 4 or not parts[0] or not parts[1]:
+        raise SelectionError(parameter, f"{token[:80]!r} is not SUBJECT/NUMBER[/term-or-all[/instructor-or-all]].")
+    try:
+        course = find_course(parts[0], parts[1])
+    except CourseNotFound as exc:
+        raise SelectionError(parameter, str(exc)) from None
+    terms = resolve_terms(parts[2:3], parameter)
+    instructors = resolve_instructors(parts[3:4], parameter)
+    return Selection(course, terms, instructors)
+
+
+def parse_selections(tokens: list[str], parameter: str = "s") -> list[Selection]:
+    tokens = [t for t in tokens if t.strip()]
+    if not tokens:
+        raise SelectionError(parameter, "give at least one selection.")
+    if len(tokens) > MAX_SELECTIONS:
+        raise SelectionError(parameter, f"at most {MAX_SELECTIONS} selections, got {len(tokens)}.")
+    return [parse_selection(token, parameter) for token in tokens]
+
+
+def distribution(selection: Selection) -> dict:
+    counts, sections = selection.grades().counts()
+    return {"course": selection.course.code, **summarize(counts, sections)}
+
+
+def options(course: Course) -> dict:
+    """The terms and instructors with grades for a course, so a page can offer them."""
+    students = sum(F(field) for field in GRADE_FIELDS.values())
+    terms = (
+        Grade.objects.for_course(course)
+        .values("term__slug", "term__year", "term__season", "term__sort_key")
+        .annotate(sections=Count("id"), students=Sum(students))
+        .order_by("-term__sort_key")
+    )
+    instructors = (
+        Instructor.objects.filter(grades__course=course)
+        .annotate(sections=Count("grades", distinct=True))
+        .order_by("-sections", "name")
+    )
+    pairs = Grade.instructors.through.objects.filter(grade__course=course).values_list(
+        "instructor__slug", "grade__term__slug"
+    )
+    taught: dict[str, set[str]] = {}
+    for instructor, term in pairs:
+        taught.setdefault(instructor, set()).add(term)
+    order = {t["term__slug"]: i for i, t in enumerate(terms)}
+    return {
+        "course": course.code,
+        "terms": [
+            {
+                "slug": t["term__slug"],
+                "name": f"{t['term__season'].capitalize()} {t['term__year']}",
+                "sections": t["sections"],
+                "students": t["students"],
+            }
+            for t in terms
+        ],
+        "instructors": [
+            {
+                "slug": i.slug,
+                "name": i.name,
+                "sections": i.sections,
+                "terms": sorted(taught.get(i.slug, ()), key=lambda slug: order.get(slug, 0)),
+            }
+            for i in instructors
+        ],
+    }
+
+
+def _points_sum():
+    return sum(POINTS[g] * F(GRADE_FIELDS[g]) for g in LETTERS)
+
+
+def gpa_by_term(grades) -> list[dict]:
+    """GPA per term over ``grades``, oldest first, terms without letter grades left out."""
+    letters = sum(F(GRADE_FIELDS[g]) for g in LETTERS)
+    everyone = sum(F(GRADE_FIELDS[g]) for g in GRADES)
+    rows = (
+        grades.values("term__slug", "term__year", "term__season", "term__sort_key")
+        .annotate(points=Sum(_points_sum()), letters=Sum(letters), students=Sum(everyone), sections=Count("id"))
+        .order_by("term__sort_key")
+    )
+    trend = []
+    for row in rows:
+        if not row["letters"]:
+            continue
+        value = row["points"] / row["letters"]
+        trend.append(
+            {
+                "term": row["term__slug"],
+                "name": f"{row['term__season'].capitalize()} {row['term__year']}",
+                "gpa": round(value, 3),
+                "letter": letter_for(value),
+                "students": row["students"],
+                "sections": row["sections"],
+            }
+        )
+    return trend
+
+
+def course_trend(selection: Selection) -> list[dict]:
+    return gpa_by_term(Grade.objects.for_course(selection.course).taught_by(selection.instructors))
+
+
+def instructor_trend(instructor: Instructor) -> list[dict]:
+    return gpa_by_term(Grade.objects.filter(instructors=instructor))
+
+
+def instructor_courses(instructor: Instructor) -> list[dict]:
+    """Each course an instructor taught, with the GPA and students of their sections."""
+    letters = sum(F(GRADE_FIELDS[g]) for g in LETTERS)
+    everyone = sum(F(GRADE_FIELDS[g]) for g in GRADES)
+    rows = (
+        Grade.objects.filter(instructors=instructor)
+        .values("course__code", "course__subject_id", "course__number", "course__title", "course__abbreviated_title")
+        .annotate(
+            points=Sum(_points_sum()),
+            letters=Sum(letters),
+            students=Sum(everyone),
+            sections=Count("id"),
+            terms=Count("term", distinct=True),
+        )
+        .order_by("course__subject_id", "course__code")
+    )
+    courses = []
+    for row in rows:
+        value = row["points"] / row["letters"] if row["letters"] else None
+        courses.append(
+            {
+                "code": row["course__code"],
+                "subject": row["course__subject_id"],
+                "number": row["course__number"],
+                "title": row["course__title"] or row["course__abbreviated_title"],
+                "gpa": round(value, 3) if value is not None else None,
+                "letter": letter_for(value),
+                "students": row["students"],
+                "sections": row["sections"],
+                "terms": row["terms"],
+            }
+        )
+    return courses
+
+
+def search_instructors(query: str):
+    queryset = Instructor.objects.annotate(sections=Count("grades"))
+    query = " ".join(query.split())
+    if query:
+        words = query.split()
+        condition = Q()
+        for word in words:
+            condition &= Q(name__icontains=word)
+        queryset = queryset.filter(condition)
+    return queryset.order_by("-sections", "name")
+
+
+def course_summary(course: Course) -> CourseGrades | None:
+    return CourseGrades.objects.filter(course=course).first()

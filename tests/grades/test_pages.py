@@ -1,0 +1,95 @@
+"""Grade pages in real Chromium over the real data."""
+
+import os
+import re
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from tests.browser import chromium
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db]
+SCREENSHOTS = Path(os.environ.get("BT_SCREENSHOTS", "/tmp/bt-screenshots"))
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as browser:
+        yield browser
+
+
+def test_a_student_compares_two_selections_and_shares_the_link(site, browser):
+    page = browser.new_page()
+    page.goto(site.url + "/grades/")
+    rows = page.locator("fieldset.selection")
+    rows.nth(0).locator("input[name=course]").fill("COMPSCI 61A")
+    page.get_by_text("Add more courses").click()
+    rows.nth(1).locator("input[name=course]").fill("compsci 61a")
+    rows.nth(1).locator("input[name=course]").press("Tab")
+    # The term and instructor choices arrive as soon as the course is typed.
+    page.wait_for_function(
+        "document.querySelectorAll('fieldset.selection')[1].querySelectorAll('select[name=term] option').length > 10"
+    )
+    rows.nth(1).locator("select[name=term]").select_option("fall-2023")
+    page.get_by_role("button", name="Compare").click()
+    page.wait_for_load_state()
+    query = parse_qs(urlparse(page.url).query)
+    assert query["s"] == ["COMPSCI/61A/all/all", "COMPSCI/61A/fall-2023/all"]
+    assert page.locator(".summary").count() == 2
+    assert page.locator(".side-by-side svg.chart").count() == 2
+    assert re.search(r"GPA \d\.\d\d", page.locator(".summary").first.inner_text())
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / "grades.png", full_page=True)
+
+    shared = browser.new_page()
+    shared.goto(page.url)
+    assert shared.locator(".summary").all_inner_texts() == page.locator(".summary").all_inner_texts()
+    assert shared.locator("fieldset.selection").nth(1).locator("select[name=term]").input_value() == "fall-2023"
+
+
+def test_overlay_view_and_numbers_for_screen_readers(site, browser):
+    page = browser.new_page()
+    page.goto(site.url + "/grades/?s=COMPSCI/61A&s=DATA/C8&view=overlay")
+    chart = page.locator("section.chart-card svg.chart").first
+    assert chart.get_attribute("role") == "img"
+    assert "COMPSCI 61A" in chart.locator("desc").text_content()
+    assert chart.locator("rect").count() == 2 * 15
+    table = page.locator("details.numbers table").first
+    assert table.locator("tbody tr").count() == 15
+    assert "%" in table.text_content()
+
+
+def test_grades_page_fits_a_phone(site, browser):
+    phone = browser.new_page(viewport={"width": 375, "height": 740})
+    phone.goto(site.url + "/grades/?s=COMPSCI/61A&s=COMPSCI/61A/fall-2023/john-denero")
+    overflow = phone.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0
+    phone.screenshot(path=SCREENSHOTS / "grades-phone.png", full_page=True)
+
+
+def test_bad_selections_are_explained(site, browser):
+    page = browser.new_page()
+    response = page.goto(site.url + "/grades/?s=NOPE/1")
+    assert response.status == 400
+    assert "No course NOPE 1" in page.locator(".error").inner_text()
+
+
+def test_course_page_shows_its_grade_summary(site, browser):
+    page = browser.new_page()
+    page.goto(site.url + "/courses/COMPSCI/61A/")
+    panel = page.locator("section.grade-panel")
+    assert re.search(r"Average GPA \d\.\d\d", panel.inner_text())
+    assert panel.locator("svg.chart").count() == 1
+    panel.get_by_role("link", name=re.compile("Compare terms")).click()
+    assert "s=COMPSCI/61A" in page.url.replace("%2F", "/")
+
+
+def test_instructor_page_lists_courses_with_gpa(site, browser):
+    page = browser.new_page()
+    page.goto(site.url + "/instructors/?q=denero")
+    page.get_by_role("link", name=re.compile("John DeNero")).click()
+    assert page.locator("h1").inner_text() == "John DeNero"
+    row = page.locator("table.sections tr", has_text="COMPSCI 61A")
+    assert re.search(r"\d\.\d\d \([ABCDF][+-]?\)", row.inner_text())
+    page.screenshot(path=SCREENSHOTS / "instructor.png", full_page=True)
