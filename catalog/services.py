@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from berkeleytime.caching import bump_data_generation
 from berkeleytime.importing import ImportReport
+from berkeleytime.signals import data_imported
 
 from .codes import level_for_number, number_digits
 from .importers.sources import CatalogSources, CatalogState
@@ -58,6 +59,10 @@ def import_catalog(data_dir: Path, report: ImportReport, progress=lambda tasks: 
             rejected=len(report.rejections),
         )
     transaction.on_commit(bump_data_generation)
+    course_ids = set(Course.objects.filter(code__in=state.courses).values_list("id", flat=True))
+    transaction.on_commit(
+        lambda: data_imported.send(sender=CatalogWriter, importer="catalog", report=report, course_ids=course_ids)
+    )
     return state
 
 

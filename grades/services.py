@@ -27,6 +27,7 @@ from django.utils.text import slugify
 
 from berkeleytime.caching import bump_data_generation
 from berkeleytime.importing import DataFileError, ImportReport, csv_rows, read_text
+from berkeleytime.signals import data_imported
 from catalog.codes import normalize_number, normalize_subject
 from catalog.models import Course, CourseAlias, ImportRun, Term
 
@@ -352,6 +353,9 @@ def import_grades(
             created=report.total_created, updated=report.total_updated, rejected=len(report.rejections),
         )  # fmt: skip
     transaction.on_commit(bump_data_generation)
+    transaction.on_commit(
+        lambda: data_imported.send(sender=GradeImporter, importer="grades", report=report, course_ids=touched)
+    )
     return importer
 
 

@@ -6,8 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.test import TestCase
 
 from catalog.models import Course, CourseAlias, Requirement, Section, Subject, lookup_course
 from catalog.services import catalog_counts
@@ -103,7 +105,7 @@ def test_requirements_are_linked_including_subjects_with_commas():
 
 def test_reimporting_the_real_data_changes_nothing():
     before = catalog_counts()
-    output = run_import(Path(__import__("django.conf").conf.settings.BT_DATA_DIR))
+    output = run_import(Path(settings.BT_DATA_DIR))
     assert catalog_counts() == before
     assert "created: 0 " in output
     assert "updated: 0 " in output
@@ -200,3 +202,31 @@ def test_unknown_courses_in_requirement_lists_are_rejected_and_counted(tmp_path)
 def test_a_missing_data_folder_is_a_clear_error(tmp_path):
     with pytest.raises(CommandError, match="data folder not found"):
         run_import(tmp_path / "nowhere")
+
+
+def test_listeners_hear_about_imports_and_failures(tmp_path):
+    from berkeleytime.signals import data_imported, import_failed
+
+    heard = []
+
+    def on_import(sender, importer, report, course_ids, **kwargs):
+        heard.append(("imported", importer, len(course_ids)))
+
+    def on_failure(sender, importer, error, **kwargs):
+        heard.append(("failed", importer, str(error)))
+
+    data_imported.connect(on_import)
+    import_failed.connect(on_failure)
+    try:
+        data = write_data_set(tmp_path, courses=[{"title": "One", "name": "ZZSUBJ 1"}])
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            run_import(data)
+        (data / "catalog" / "courses.json").write_text("{")
+        with pytest.raises(CommandError):
+            run_import(data)
+    finally:
+        data_imported.disconnect(on_import)
+        import_failed.disconnect(on_failure)
+    assert heard[0] == ("imported", "catalog", 1)
+    assert heard[1][:2] == ("failed", "catalog")
+    assert "courses.json:1: invalid JSON" in heard[1][2]

@@ -10,10 +10,11 @@ import sys
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from berkeleytime.importing import ImportReport
+from berkeleytime.signals import import_failed
 from catalog.services import import_catalog
 
 
@@ -33,7 +34,11 @@ class Command(BaseCommand):
             return tqdm(tasks, desc="catalog files", unit="file", disable=not show_bar)
 
         self.stdout.write(f"Importing the catalog from {data_dir}")
-        import_catalog(Path(data_dir), report, progress)
+        try:
+            import_catalog(Path(data_dir), report, progress)
+        except CommandError as error:
+            import_failed.send(sender=self.__class__, importer="catalog", error=error)
+            raise
         for line in report.lines():
             self.stdout.write(line)
         self.stdout.write(self.style.SUCCESS("Catalog import finished."))

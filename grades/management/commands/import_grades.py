@@ -11,10 +11,11 @@ import sys
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from berkeleytime.importing import ImportReport
+from berkeleytime.signals import import_failed
 from grades.services import FORMATS, import_grades
 
 
@@ -36,7 +37,11 @@ class Command(BaseCommand):
             return tqdm(items, desc="grade files", unit="file", disable=not show_bar)
 
         self.stdout.write(f"Importing grades from {', '.join(map(str, files)) if files else data_dir}")
-        importer = import_grades(data_dir, report, list(files) or None, format, progress)
+        try:
+            importer = import_grades(data_dir, report, list(files) or None, format, progress)
+        except CommandError as error:
+            import_failed.send(sender=self.__class__, importer="grades", error=error)
+            raise
         for line in report.lines():
             self.stdout.write(line)
         if importer.withheld:
