@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks import harness  # noqa: E402
+from benchmarks import grades, harness  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -45,7 +45,11 @@ def bench_catalog(options) -> dict:
     return result
 
 
-BENCHMARKS = {"catalog": bench_catalog}
+BENCHMARKS = {
+    "catalog": bench_catalog,
+    "grades": grades.bench_distribution,
+    "grades-import": grades.bench_import,
+}
 
 
 def main() -> int:

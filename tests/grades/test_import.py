@@ -154,3 +154,17 @@ def test_broken_json_and_unknown_courses(tmp_path, course):
     output = run(unknown)
     assert "course not in catalog: ZZ GRADE 999" in output
     assert "rejected: 1" in output
+
+
+def test_sources_table_counts_sections_and_students_per_source_and_term():
+    out = io.StringIO()
+    call_command("grades_sources", "--markdown", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "| term | source | sections | students |"
+    fall_2023 = next(line for line in lines if line.startswith("| fall-2023 | formatted |"))
+    assert (
+        fall_2023
+        == f"| fall-2023 | formatted | {Grade.objects.filter(term__slug='fall-2023').count():,} | "
+        + fall_2023.split("| ")[-1]
+    )
+    assert any(line.startswith("| **all terms** | **legacy** |") for line in lines)
