@@ -7,7 +7,7 @@ Runs every importer in order over the Berkeley data set (BT_DATA_DIR): what
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-IMPORTERS = ["import_catalog", "import_grades"]
+IMPORTERS = ["import_catalog", "import_grades", "import_enrollment"]
 
 
 class Command(BaseCommand):

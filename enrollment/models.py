@@ -1,0 +1,160 @@
+"""Enrollment over time: one point per course, term and day, and per section where
+the catalog has sections. Imported history and the nightly snapshot write the same rows."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+
+from berkeleytime.caching import bump_data_generation
+from catalog.models import Course, Section, Term
+
+
+class EnrollmentPointQuerySet(models.QuerySet):
+    def for_course(self, course: Course) -> EnrollmentPointQuerySet:
+        return self.filter(course=course)
+
+    def in_term(self, term: Term) -> EnrollmentPointQuerySet:
+        return self.filter(term=term)
+
+    def in_date_order(self) -> EnrollmentPointQuerySet:
+        return self.order_by("date")
+
+    def on(self, date: datetime.date) -> EnrollmentPointQuerySet:
+        return self.filter(date=date)
+
+
+SOURCE_CHOICES = [
+    ("history", "Imported history"),
+    ("snapshot", "Daily snapshot"),
+]
+
+
+class EnrollmentPoint(models.Model):
+    """A course's enrollment in a term on one day: the total over its primary sections.
+
+    ``day`` is the day number within the enrollment period as the source counts it
+    (day 1 is the first day of the period). ``capacity`` comes from the sections when
+    the point is a snapshot; the imported history gives only counts and a percentage,
+    so its capacity is derived from them (enrolled / percent) and left blank when the
+    percentage is zero."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="enrollment_points")
+    term = models.ForeignKey(Term, on_delete=models.CASCADE, related_name="enrollment_points")
+    date = models.DateField()
+    day = models.PositiveSmallIntegerField(null=True, blank=True)
+    enrolled = models.PositiveIntegerField()
+    capacity = models.PositiveIntegerField(null=True, blank=True)
+    enrolled_percent = models.DecimalField(max_digits=8, decimal_places=1, null=True, blank=True)
+    waitlisted = models.PositiveIntegerField(default=0)
+    waitlist_capacity = models.PositiveIntegerField(null=True, blank=True)
+    source = models.CharField(max_length=8, choices=SOURCE_CHOICES)
+
+    objects = EnrollmentPointQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["course", "term", "date"]
+        constraints = [
+            models.UniqueConstraint(fields=["course", "term", "date"], name="enrollment_point_one_per_day"),
+        ]
+        indexes = [models.Index(fields=["term", "date"], name="enrollment_point_term_date")]
+
+    def __str__(self) -> str:
+        return f"{self.course_id} {self.term_id} {self.date}: {self.enrolled}"
+
+
+class SectionEnrollmentPoint(models.Model):
+    """One section's counts on one day, from the nightly snapshot of the catalog's sections."""
+
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="enrollment_points")
+    date = models.DateField()
+    enrolled = models.PositiveIntegerField(null=True, blank=True)
+    capacity = models.PositiveIntegerField(null=True, blank=True)
+    waitlisted = models.PositiveIntegerField(null=True, blank=True)
+    waitlist_capacity = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["section", "date"]
+        constraints = [
+            models.UniqueConstraint(fields=["section", "date"], name="section_enrollment_point_one_per_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"section {self.section_id} {self.date}: {self.enrolled}"
+
+
+@dataclass(frozen=True)
+class PhaseMark:
+    key: str
+    label: str
+    short: str
+    date: datetime.date
+
+
+PHASE_FIELDS = [
+    # (field, label, short label for a chart)
+    ("phase_1_start", "Phase 1 starts", "P1"),
+    ("phase_1_end", "Phase 1 ends", "P1 end"),
+    ("phase_2_start", "Phase 2 starts", "P2"),
+    ("phase_2_end", "Phase 2 ends", "P2 end"),
+    ("adjustment_start", "Adjustment period starts", "Adj"),
+    ("adjustment_end", "Adjustment period ends", "Adj end"),
+]
+
+
+class TermPhases(models.Model):
+    """A term's enrollment phases, set by hand in the admin (the data set has none).
+    Every date stays blank until someone fills it in; charts mark the ones that are set."""
+
+    term = models.OneToOneField(Term, on_delete=models.CASCADE, primary_key=True, related_name="enrollment_phases")
+    phase_1_start = models.DateField("Phase 1 start", null=True, blank=True)
+    phase_1_end = models.DateField("Phase 1 end", null=True, blank=True)
+    phase_2_start = models.DateField("Phase 2 start", null=True, blank=True)
+    phase_2_end = models.DateField("Phase 2 end", null=True, blank=True)
+    adjustment_start = models.DateField("Adjustment period start", null=True, blank=True)
+    adjustment_end = models.DateField("Adjustment period end", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "term enrollment phases"
+        verbose_name_plural = "term enrollment phases"
+
+    def __str__(self) -> str:
+        return f"{self.term} enrollment phases"
+
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        # Cached API answers carry the phases: an edit in the admin must show at once.
+        transaction.on_commit(bump_data_generation)
+
+    def clean(self) -> None:
+        for start, end in [
+            ("phase_1_start", "phase_1_end"),
+            ("phase_2_start", "phase_2_end"),
+            ("adjustment_start", "adjustment_end"),
+        ]:
+            first, last = getattr(self, start), getattr(self, end)
+            if first and last and last < first:
+                raise ValidationError({end: "must not be before the start."})
+
+    def as_dict(self) -> dict[str, str | None]:
+        return {name: _iso(getattr(self, name)) for name, _, _ in PHASE_FIELDS}
+
+    def marks(self) -> list[PhaseMark]:
+        """The dates that are set, in date order."""
+        marks = [
+            PhaseMark(name, label, short, getattr(self, name))
+            for name, label, short in PHASE_FIELDS
+            if getattr(self, name) is not None
+        ]
+        return sorted(marks, key=lambda mark: mark.date)
+
+
+def blank_phases() -> dict[str, None]:
+    return {name: None for name, _, _ in PHASE_FIELDS}
+
+
+def _iso(value: datetime.date | None) -> str | None:
+    return value.isoformat() if value else None
