@@ -1,0 +1,60 @@
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from enrollment.models import PHASE_FIELDS, EnrollmentPoint
+
+
+class EnrollmentPointSerializer(serializers.ModelSerializer):
+    enrolled_percent = serializers.FloatField(allow_null=True, help_text="Enrolled as a percentage of capacity.")
+
+    class Meta:
+        model = EnrollmentPoint
+        fields = ["date", "day", "enrolled", "enrolled_percent", "waitlisted", "capacity"]
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "properties": {name: {"type": "string", "format": "date", "nullable": True} for name, _, _ in PHASE_FIELDS},
+    }
+)
+class PhasesField(serializers.DictField):
+    pass
+
+
+class EnrollmentSeriesSerializer(serializers.Serializer):
+    """A course's enrollment over one term's enrollment period."""
+
+    course = serializers.CharField(source="course.code", help_text="Canonical code, e.g. COMPSCI 61A.")
+    title = serializers.CharField(source="course.display_title")
+    term = serializers.SerializerMethodField(help_text="Term slug, e.g. fall-2025; null when the course has no data.")
+    term_name = serializers.SerializerMethodField()
+    capacity = serializers.IntegerField(allow_null=True, help_text="The latest known capacity.")
+    points = EnrollmentPointSerializer(many=True, help_text="One point per day, oldest first.")
+    phases = PhasesField(source="phase_dict", help_text="The term's enrollment phase dates; null until set.")
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_term(self, series) -> str | None:
+        return series.term.slug if series.term else None
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_term_name(self, series) -> str | None:
+        return series.term.name if series.term else None
+
+
+class EnrollmentComparisonSerializer(serializers.Serializer):
+    selections = EnrollmentSeriesSerializer(many=True)
+
+
+class EnrollmentTermSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    points = serializers.IntegerField(source="point_count")
+    first_date = serializers.DateField()
+    last_date = serializers.DateField()
+
+
+class EnrollmentTermsSerializer(serializers.Serializer):
+    course = serializers.CharField(source="course.code")
+    terms = EnrollmentTermSerializer(many=True)

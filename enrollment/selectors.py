@@ -1,0 +1,171 @@
+"""Read queries that the enrollment API, pages and course panel share."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, Max, Min, OuterRef
+
+from catalog.codes import split_code
+from catalog.models import Course, Term, lookup_course
+from catalog.selectors import UnknownTerm, term_by_slug
+
+from .models import EnrollmentPoint, PhaseMark, TermPhases, blank_phases
+
+MAX_SELECTIONS = 4
+_MAX_CODE_PART = 40
+
+
+class SelectionError(ValueError):
+    """A selection that cannot be shown, with a reader-facing message."""
+
+
+@dataclass
+class EnrollmentSeries:
+    """A course's enrollment points in one term, oldest first."""
+
+    course: Course
+    term: Term | None
+    points: list[EnrollmentPoint] = field(default_factory=list)
+    phases: TermPhases | None = None
+
+    @property
+    def capacity(self) -> int | None:
+        """The latest known capacity."""
+        for point in reversed(self.points):
+            if point.capacity is not None:
+                return point.capacity
+        return None
+
+    @property
+    def latest(self) -> EnrollmentPoint | None:
+        return self.points[-1] if self.points else None
+
+    @property
+    def period_start(self) -> datetime.date | None:
+        """Day 1 of the enrollment period, from the first point and the day number it carries."""
+        if not self.points:
+            return None
+        first = self.points[0]
+        return first.date - datetime.timedelta(days=(first.day or 1) - 1)
+
+    def day_of(self, date: datetime.date) -> int | None:
+        start = self.period_start
+        return (date - start).days + 1 if start else None
+
+    @property
+    def phase_dict(self) -> dict[str, str | None]:
+        return self.phases.as_dict() if self.phases else blank_phases()
+
+    @property
+    def phase_marks(self) -> list[PhaseMark]:
+        return self.phases.marks() if self.phases else []
+
+    @property
+    def label(self) -> str:
+        return f"{self.course.code}, {self.term.name}" if self.term else self.course.code
+
+
+def find_course(subject: str, number: str) -> Course | None:
+    """A course by any spelling of its code; None for anything that cannot be one."""
+    if not subject or not number or len(subject) > _MAX_CODE_PART or len(number) > _MAX_CODE_PART:
+        return None
+    if "\x00" in subject or "\x00" in number:
+        return None
+    return lookup_course(subject, number)
+
+
+def find_course_by_code(text: str) -> Course | None:
+    """'COMPSCI 61A', 'EL ENG 120', 'compsci61a', 'compscic8' -> the course, or None."""
+    text = " ".join((text or "").split())
+    if " " in text:
+        course = find_course(*split_code(text))
+        if course is not None:
+            return course
+    compact = text.replace(" ", "")
+    digit = next((i for i, char in enumerate(compact) if char.isdigit()), None)
+    if not digit:
+        return None
+    # The number may start with a letter or two before its digits: C8, H196B.
+    for cut in (digit, digit - 1, digit - 2):
+        if cut > 0:
+            course = find_course(compact[:cut], compact[cut:])
+            if course is not None:
+                return course
+    return None
+
+
+def terms_with_enrollment(course: Course) -> list[Term]:
+    """The terms with enrollment data for a course, most recent first, each annotated
+    with ``point_count``, ``first_date`` and ``last_date``."""
+    return list(
+        Term.objects.filter(enrollment_points__course=course)
+        .annotate(
+            point_count=Count("enrollment_points"),
+            first_date=Min("enrollment_points__date"),
+            last_date=Max("enrollment_points__date"),
+        )
+        .order_by("-sort_key")
+    )
+
+
+def all_terms_with_enrollment() -> list[Term]:
+    """Every term with enrollment data for any course, most recent first."""
+    has_points = EnrollmentPoint.objects.filter(term=OuterRef("pk"))
+    return list(Term.objects.filter(Exists(has_points)).order_by("-sort_key"))
+
+
+def latest_term_with_enrollment(course: Course) -> Term | None:
+    return Term.objects.filter(enrollment_points__course=course).order_by("-sort_key").first()
+
+
+def enrollment_series(course: Course, term: Term | None = None) -> EnrollmentSeries:
+    """The course's points in ``term``, or in the latest term with any."""
+    if term is None:
+        term = latest_term_with_enrollment(course)
+        if term is None:
+            return EnrollmentSeries(course=course, term=None)
+    points = list(EnrollmentPoint.objects.for_course(course).in_term(term).in_date_order())
+    phases = TermPhases.objects.filter(term=term).first()
+    return EnrollmentSeries(course=course, term=term, points=points, phases=phases)
+
+
+def term_for_selection(slug: str) -> Term:
+    """The term of a selection; SelectionError with a reader-facing message otherwise."""
+    try:
+        return term_by_slug(slug)
+    except UnknownTerm as exc:
+        raise SelectionError(str(exc)) from None
+
+
+def parse_selection(text: str) -> tuple[str, str, str | None]:
+    """'COMPSCI/61A/fall-2025' -> ('COMPSCI', '61A', 'fall-2025'); the term may be left out."""
+    parts = [part.strip() for part in (text or "").split("/")]
+    if len(parts) not in (2, 3) or not all(parts):
+        raise SelectionError(f"{text[:60]!r} is not SUBJECT/NUMBER or SUBJECT/NUMBER/TERM, e.g. COMPSCI/61A/fall-2025.")
+    subject, number, *rest = parts
+    return subject, number, rest[0] if rest else None
+
+
+def series_for_selection(text: str) -> EnrollmentSeries:
+    subject, number, slug = parse_selection(text)
+    term = term_for_selection(slug) if slug else None
+    course = find_course(subject, number)
+    if course is None:
+        raise SelectionError(f"no course {subject[:40]} {number[:40]}.")
+    return enrollment_series(course, term)
+
+
+def series_for_code(code: str, slug: str | None = None) -> EnrollmentSeries:
+    """A page selection: a course code in any spelling ('COMPSCI 61A', 'compsci61a')
+    and a term slug (blank: the latest term with data)."""
+    term = term_for_selection(slug) if slug else None
+    course = find_course_by_code(code)
+    if course is None:
+        raise SelectionError(f"no course {code[:40]!r}; try a code like COMPSCI 61A.")
+    series = enrollment_series(course, term)
+    if not series.points:
+        when = f" in {series.term.name}" if series.term else ""
+        raise SelectionError(f"no enrollment data for {course.code}{when}.")
+    return series
