@@ -1,1 +1,7 @@
-urlpatterns: list = []
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("enrollment/", views.enrollment_page, name="enrollment"),
+]

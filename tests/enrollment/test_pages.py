@@ -1,0 +1,118 @@
+"""The enrollment page and the course page's enrollment panel, rendered by the server
+(the browser tests in test_browser.py look at them in Chromium)."""
+
+import datetime
+import re
+from html import unescape
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from enrollment.models import EnrollmentPoint, TermPhases
+from tests.factories import CourseFactory, SubjectFactory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("enrollment_data")]
+
+COMPARE = "/enrollment/?c1=COMPSCI+61A&t1=fall-2025&c2=compsci+61a&t2=fall-2024&c3=COMPSCI61A&t3=fall-2023"
+
+
+def text_of(response) -> str:
+    return unescape(re.sub(r"\s+", " ", response.content.decode()))
+
+
+def test_the_page_without_selections_offers_an_example(client):
+    response = client.get("/enrollment/")
+    assert response.status_code == 200
+    html = text_of(response)
+    assert "Enrollment over time" in html
+    assert "<svg" not in html
+    assert "c1=COMPSCI+61A&t1=fall-2025" in html
+
+
+def test_selections_in_the_url_draw_one_curve_each_with_the_values_as_text(client):
+    response = client.get(COMPARE)
+    assert response.status_code == 200
+    html = text_of(response)
+    # The chart twice (a wide and a phone-sized drawing), three curves in each.
+    assert html.count('<svg class="enroll-chart') == 2
+    assert html.count('<g class="curve"') == 6
+    assert html.count('class="enrolled"') == 6
+    for term in ["Fall 2025", "Fall 2024", "Fall 2023"]:
+        assert f"COMPSCI 61A, {term}" in html
+    # Every point is in a table, the last one of Fall 2025 among them.
+    points = EnrollmentPoint.objects.filter(
+        course__code="COMPSCI 61A", term__slug__in=["fall-2025", "fall-2024", "fall-2023"]
+    )
+    assert len(re.findall(r'<tr><th scope="row">', html)) == points.count()
+    assert "Mon Dec 15, 2025</th><td>256</td><td>1,269</td><td>90.6%</td><td>0</td>" in html
+    # The chart's text alternative says where each curve ends.
+    assert "COMPSCI 61A, Fall 2025: 115 days from Apr 3, 2025 to Dec 15, 2025" in html
+
+
+def test_the_view_switches_between_percent_and_counts(client):
+    percent = text_of(client.get(COMPARE))
+    counts = text_of(client.get(COMPARE + "&view=count"))
+    assert re.search(r'class="y-tick"[^>]*>100%<', percent)
+    assert not re.search(r'class="y-tick"[^>]*>[\d,.]+%<', counts)
+    assert re.search(r'class="y-tick"[^>]*>1,250<', counts)
+    # The toggle keeps the selections.
+    link = re.search(r'<a href="([^"]+)"[^>]*>Students</a>', percent).group(1)
+    query = parse_qs(urlsplit(link).query)
+    assert query["view"] == ["count"]
+    assert query["t3"] == ["fall-2023"]
+
+
+def test_phase_dates_are_marked_when_set(client):
+    assert 'class="phase"' not in text_of(client.get(COMPARE))
+    TermPhases.objects.filter(term__slug="fall-2025").update(
+        phase_1_start=datetime.date(2025, 4, 14), phase_2_start=datetime.date(2025, 7, 21)
+    )
+    html = text_of(client.get(COMPARE))
+    assert html.count('<g class="phase">') == 4  # two marks in each drawing
+    assert "Phase 1 starts: Apr 14, 2025 (Fall 2025)" in html
+    words = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html))
+    assert "Fall 2025: Phase 1 starts Apr 14, 2025; Phase 2 starts Jul 21, 2025" in words
+    assert "Fall 2024: dates not set yet." in words
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("c1=NOPE+999", "no course 'NOPE 999'"),
+        ("c1=COMPSCI+61A&t1=fall-1999", "no data for term 'fall-1999'"),
+        ("c1=COMPSCI+61A&t1=summer-2013", "no enrollment data for COMPSCI 61A in Summer 2013"),
+        ("t2=fall-2025", "pick a course for this term"),
+        ("c1=COMPSCI+61A&view=pie", "'pie' is not one of: percent, count"),
+    ],
+)
+def test_a_bad_selection_is_explained_beside_it(client, query, message):
+    response = client.get("/enrollment/?" + query)
+    assert response.status_code == 400
+    assert message in text_of(response)
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["c1=%00", "c1=" + "9" * 500, "c1=COMPSCI+61A&t1=%00", "c1=61A", "c1=%F0%9F%98%80", "c5=COMPSCI+61A", "view="],
+)
+def test_no_input_breaks_the_page(client, query):
+    assert client.get("/enrollment/?" + query).status_code in (200, 400)
+
+
+def test_the_course_page_shows_the_latest_enrollment_and_a_small_curve(client):
+    html = text_of(client.get("/courses/COMPSCI/61A/"))
+    panel = re.search(r'<section class="enrollment-panel".*?</section>', html).group(0)
+    assert "Fall 2026, as of Apr 18, 2026: 35 enrolled" in panel
+    assert "4.7%" in panel
+    assert panel.count("<svg") == 1
+    assert 'class="earlier"' in panel  # Fall 2025 drawn faintly behind Fall 2026
+    link = unescape(re.search(r'<a href="(/enrollment/\?[^"]+)"', panel).group(1))
+    query = parse_qs(urlsplit(link).query)
+    assert [query[f"t{i}"][0] for i in range(1, 5)] == ["fall-2026", "fall-2025", "fall-2024", "fall-2023"]
+    assert query["c1"] == ["COMPSCI 61A"]
+
+
+def test_a_course_without_enrollment_data_has_no_panel(client):
+    CourseFactory(subject=SubjectFactory(code="ZZPAGE"), number="1")
+    html = text_of(client.get("/courses/ZZPAGE/1/"))
+    assert "enrollment-panel" not in html
