@@ -54,7 +54,7 @@ class Server:
 def served(env: dict | None = None, workers: int = 2, command: list[str] | None = None, ready_path: str = "/livez"):
     port = free_port()
     environment = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},  # test-process only
         "DATABASE_URL": test_database_url(),
         "PYTHONUNBUFFERED": "1",
         **(env or {}),
