@@ -43,10 +43,17 @@ def subjects_with_counts():
 
 
 def terms_with_data():
-    return Term.objects.annotate(
-        course_count=Count("courses", distinct=True),
-        section_count=Count("sections", filter=Q(sections__parent__isnull=True), distinct=True),
-    ).order_by("-sort_key")
+    """Terms in which some course is offered, most recent first. (Other apps may
+    create terms for their own data, such as an enrollment period: those only
+    appear here once the catalog lists courses for them.)"""
+    return (
+        Term.objects.annotate(
+            course_count=Count("courses", distinct=True),
+            section_count=Count("sections", filter=Q(sections__parent__isnull=True), distinct=True),
+        )
+        .filter(course_count__gt=0)
+        .order_by("-sort_key")
+    )
 
 
 class UnknownTerm(ValueError):

@@ -22,6 +22,7 @@ def browser():
 def test_catalog_lists_real_courses_a_page_at_a_time(site, browser):
     page = browser.new_page()
     page.goto(site.url + "/")
+    assert page.title() == "Course catalog · Berkeleytime"
     count = int(re.match(r"([\d,]+) course", page.locator(".count").inner_text()).group(1).replace(",", ""))
     assert count >= 8000
     assert page.locator(".course-list li").count() == 25
