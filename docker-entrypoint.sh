@@ -14,6 +14,8 @@
 #   PORT              port to listen on; default 8000
 #   BIND_HOST         address to listen on; default 0.0.0.0
 #   GUNICORN_TIMEOUT  seconds before a silent worker is restarted; default 30
+#   PROMETHEUS_MULTIPROC_DIR  where the workers keep their metrics (emptied at
+#                     start); default a temporary directory (gunicorn.conf.py)
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")"
 
@@ -29,6 +31,7 @@ fi
 
 cores=$(nproc)
 exec gunicorn berkeleytime.wsgi:application \
+  --config berkeleytime/gunicorn.conf.py \
   --bind "${BIND_HOST:-0.0.0.0}:${PORT:-8000}" \
   --workers "${WEB_CONCURRENCY:-$((2 * cores))}" \
   --timeout "${GUNICORN_TIMEOUT:-30}" \

@@ -63,6 +63,8 @@ def main() -> int:
                 "-m",
                 "gunicorn",
                 "berkeleytime.wsgi:application",
+                "--config",
+                "berkeleytime/gunicorn.conf.py",
                 "--bind",
                 f"{options.host}:{options.port}",
                 "--workers",

@@ -83,6 +83,7 @@ BT_COURSE_PANELS = [
 
 MIDDLEWARE = [
     "berkeleytime.middleware.RequestIdMiddleware",
+    "berkeleytime.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -156,7 +157,19 @@ else:
 API_RESPONSE_CACHE = env.bool("API_RESPONSE_CACHE", default=True)
 
 ELASTICSEARCH_URL = env.str("ELASTICSEARCH_URL", default="")
+
+# The image tag this process runs (the chart sets it): Sentry's release, shown by the dashboard.
+BT_RELEASE = env.str("BT_RELEASE", default="")
+
+# Errors go to Sentry only when SENTRY_DSN is set; with no DSN nothing is sent.
 SENTRY_DSN = env.str("SENTRY_DSN", default="")
+SENTRY_TRACES_SAMPLE_RATE = env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0)
+if SENTRY_DSN:
+    from berkeleytime.sentry import init_sentry
+
+    init_sentry(
+        SENTRY_DSN, environment=BT_ENVIRONMENT, release=BT_RELEASE, traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE
+    )
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -260,3 +273,66 @@ LOGGING = {
         "django_redis": {"level": "WARNING"},
     },
 }
+
+# The operations dashboard (BT_DASHBOARD_HOST, the dashboard app). Its login
+# page is the only one on the site; staff accounts come from createsuperuser
+# or the admin.
+LOGIN_URL = "/login/"
+LOGIN_REDIRECT_URL = "/"
+
+# Deploy buttons. DEPLOY_VIA=command: the deploy worker (manage.py
+# deploy_worker) runs DEPLOY_COMMANDS[environment] in DEPLOY_WORKDIR, adding
+# DRY_RUN=1 when DEPLOY_DRY_RUN is set. DEPLOY_VIA=github: the worker starts
+# GITHUB_WORKFLOWS[environment] through GitHub's API (workflow_dispatch) on
+# DEPLOY_GIT_REF, with GITHUB_TOKEN (a token allowed to run Actions workflows).
+DEPLOY_VIA = env.str("DEPLOY_VIA", default="command")
+if DEPLOY_VIA not in ("command", "github"):
+    raise ImproperlyConfigured(f"DEPLOY_VIA must be command or github, got {DEPLOY_VIA!r}.")
+DEPLOY_GIT_REF = env.str("DEPLOY_GIT_REF", default="master")
+DEPLOY_COMMANDS = {
+    "staging": env.str("DEPLOY_STAGING_COMMAND", default="make deploy-staging"),
+    "production": env.str("DEPLOY_PRODUCTION_COMMAND", default="make deploy-production"),
+}
+DEPLOY_DRY_RUN = env.bool("DEPLOY_DRY_RUN", default=False)
+DEPLOY_WORKDIR = env.path("DEPLOY_WORKDIR", default=BASE_DIR)
+DEPLOY_TIMEOUT = env.int("DEPLOY_TIMEOUT", default=1800)
+# A running deploy whose worker has not reported for this long is marked failed.
+DEPLOY_HEARTBEAT_TIMEOUT = env.int("DEPLOY_HEARTBEAT_TIMEOUT", default=120)
+DEPLOY_WORKER_HEARTBEAT_FILE = env.str("DEPLOY_WORKER_HEARTBEAT_FILE", default="")
+GITHUB_API_URL = env.str("GITHUB_API_URL", default="https://api.github.com")
+GITHUB_SERVER_URL = env.str("GITHUB_SERVER_URL", default="https://github.com")
+GITHUB_REPOSITORY = env.str("GITHUB_REPOSITORY", default="asuc-octo/berkeleytime")
+GITHUB_TOKEN = env.str("GITHUB_TOKEN", default="")
+GITHUB_WORKFLOWS = {
+    "staging": env.str("GITHUB_STAGING_WORKFLOW", default="ci.yml"),
+    "production": env.str("GITHUB_PRODUCTION_WORKFLOW", default="deploy-production.yml"),
+}
+
+# Prometheus's HTTP API, for the dashboard's request rate and p95 latency; empty: not shown.
+PROMETHEUS_URL = env.str("PROMETHEUS_URL", default="")
+PROMETHEUS_RATE_WINDOW = env.str("PROMETHEUS_RATE_WINDOW", default="5m")
+
+# The dashboard's links to the cluster's tools. None has a public host: the
+# defaults are where `kubectl port-forward` (the hint) puts them.
+DASHBOARD_LINKS = [
+    {
+        "name": "Kubernetes dashboard",
+        "url": env.str("KUBERNETES_DASHBOARD_URL", default="https://localhost:8443/"),
+        "hint": "kubectl -n kubernetes-dashboard port-forward svc/kubernetes-dashboard-kong-proxy 8443:443",
+    },
+    {
+        "name": "Kibana (logs)",
+        "url": env.str("KIBANA_URL", default="https://localhost:5601/"),
+        "hint": "kubectl -n elastic port-forward svc/kibana-kb-http 5601",
+    },
+    {
+        "name": "Grafana (metrics)",
+        "url": env.str("GRAFANA_URL", default="http://localhost:3000/"),
+        "hint": "kubectl -n monitoring port-forward svc/kube-prometheus-stack-grafana 3000:80",
+    },
+    {
+        "name": "Prometheus",
+        "url": env.str("PROMETHEUS_UI_URL", default="http://localhost:9090/"),
+        "hint": "kubectl -n monitoring port-forward svc/kube-prometheus-stack-prometheus 9090",
+    },
+]

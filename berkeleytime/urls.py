@@ -1,10 +1,10 @@
-"""One URLconf: probes, the versioned API (each app's api/urls.py), admin, and each app's pages."""
+"""One URLconf: probes, /metrics, the versioned API (each app's api/urls.py), admin, and each app's pages."""
 
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
-from . import health
+from . import health, metrics
 
 api_v1 = [
     path("", include("catalog.api.urls")),
@@ -17,6 +17,8 @@ api_v1 = [
 urlpatterns = [
     path("livez", health.livez, name="livez"),
     path("readyz", health.readyz, name="readyz"),
+    # For Prometheus on the pod only: refused to anything that came through the ingress.
+    path("metrics", metrics.metrics_view, name="metrics"),
     path("api/v1/", include((api_v1, "api"), namespace="v1")),
     path("admin/", admin.site.urls),
     path("", include("grades.urls")),

@@ -1,0 +1,43 @@
+"""gunicorn settings the image, `make run` and the tests share: `gunicorn -c berkeleytime/gunicorn.conf.py`.
+
+Command-line options (bind, workers, timeouts) still come from the caller; this
+file only prepares Prometheus's multiprocess mode, which must be in place
+before any worker imports prometheus_client:
+
+- PROMETHEUS_MULTIPROC_DIR set (the chart mounts an emptyDir there): its old
+  files are removed at start, so a restarted server starts counting from zero
+  as Prometheus expects;
+- unset: a fresh temporary directory is made, and removed when gunicorn exits.
+
+When a worker exits its live gauges are dropped; its counters and histograms
+stay in the sums, as counters must.
+"""
+
+import glob
+import os
+import shutil
+import tempfile
+
+_created_dir = None
+if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    _metrics_dir = os.environ["PROMETHEUS_MULTIPROC_DIR"]
+    os.makedirs(_metrics_dir, exist_ok=True)
+else:
+    _metrics_dir = _created_dir = tempfile.mkdtemp(prefix="bt-metrics-")
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = _metrics_dir
+
+
+def on_starting(server):
+    for path in glob.glob(os.path.join(_metrics_dir, "*.db")):
+        os.remove(path)
+
+
+def child_exit(server, worker):
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server):
+    if _created_dir:
+        shutil.rmtree(_created_dir, ignore_errors=True)
