@@ -22,6 +22,7 @@ def site_links(request) -> dict:
         "links": {
             "catalog": main + reverse("catalog", urlconf=MAIN_URLCONF),
             "grades": main + reverse("grades", urlconf=MAIN_URLCONF),
+            "enrollment": main + reverse("enrollment", urlconf=MAIN_URLCONF),
             "api_docs": main + reverse("v1:api-docs", urlconf=MAIN_URLCONF),
         }
     }
