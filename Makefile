@@ -37,8 +37,8 @@ run: install ## Migrate, import the real data and serve on http://$(HOST):$(PORT
 import: install ## Import the whole data set into DATABASE_URL
 	$(PY) manage.py import_all
 
-services: ## Make sure PostgreSQL, Redis and Chromium are there for the tests
-	bash tests/ensure-services.sh
+services: ## Make sure PostgreSQL, Redis, Chromium and Prometheus are there for the tests
+	bash tests/ensure-services.sh prometheus
 
 lint: install ## ruff, and a check that no model change lacks its migration
 	$(VENV)/bin/ruff check .
