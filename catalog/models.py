@@ -120,6 +120,13 @@ class CourseQuerySet(models.QuerySet):
     def in_catalog_order(self) -> "CourseQuerySet":
         return self.order_by("subject_id", "number_digits", "number")
 
+    def for_listing(self) -> "CourseQuerySet":
+        """What a list of courses shows: the course's own columns and its all-terms GPA."""
+        return self.only(
+            "code", "subject_id", "number", "title", "abbreviated_title", "units_min", "units_max", "level",
+            "has_grades",
+        ).annotate(gpa=models.F("grade_summary__gpa"), grade_letter=models.F("grade_summary__letter"))  # fmt: skip
+
 
 def _regex_escape(text: str) -> str:
     import re

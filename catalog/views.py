@@ -14,17 +14,7 @@ PAGE_SIZE = 25
 
 
 def catalog_page(request):
-    queryset = Course.objects.only(
-        "code",
-        "subject_id",
-        "number",
-        "title",
-        "abbreviated_title",
-        "units_min",
-        "units_max",
-        "level",
-        "has_grades",
-    ).in_catalog_order()
+    queryset = Course.objects.for_listing().in_catalog_order()
     filterset = CourseFilter(request.GET, queryset=queryset)
     errors = {}
     if filterset.is_valid():
@@ -47,7 +37,14 @@ def catalog_page(request):
         "terms": selectors.terms_with_data(),
         "requirements": Requirement.objects.all(),
         "levels": LEVEL_CHOICES,
-        "orderings": [("code", "Code"), ("title", "Title"), ("units", "Units"), ("-units", "Units, most first")],
+        "orderings": [
+            ("code", "Code"),
+            ("title", "Title"),
+            ("-gpa", "Highest average GPA"),
+            ("gpa", "Lowest average GPA"),
+            ("units", "Units"),
+            ("-units", "Units, most first"),
+        ],
     }
     return render(request, "catalog/catalog.html", context, status=400 if errors else 200)
 

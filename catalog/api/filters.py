@@ -1,5 +1,6 @@
 import django_filters
 from django import forms
+from django.db.models import F
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -9,6 +10,7 @@ from catalog.selectors import UnknownTerm, term_by_slug
 
 ORDERINGS = {
     "code": ("subject_id", "number_digits", "number"),
+    "gpa": ("gpa", "subject_id", "number_digits", "number"),
     "title": ("title", "subject_id", "number_digits"),
     "units": ("units_min", "subject_id", "number_digits", "number"),
     "level": ("level", "subject_id", "number_digits", "number"),
@@ -59,7 +61,9 @@ class CatalogOrderingFilter(django_filters.OrderingFilter):
         for name in value:
             descending = name.startswith("-")
             for column in ORDERINGS[name.lstrip("-")]:
-                fields.append(f"-{column}" if descending else column)
+                # Courses without a GPA come last whichever way it sorts.
+                expression = F(column).desc(nulls_last=True) if descending else F(column).asc(nulls_last=True)
+                fields.append(expression)
         return qs.order_by(*fields)
 
 

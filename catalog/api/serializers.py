@@ -28,6 +28,8 @@ class RequirementSerializer(serializers.ModelSerializer):
 class CourseListSerializer(serializers.ModelSerializer):
     subject = serializers.CharField(source="subject_id")
     units = serializers.CharField(read_only=True)
+    gpa = serializers.SerializerMethodField(help_text="Average GPA over every graded term, letter grades only.")
+    letter = serializers.SerializerMethodField(help_text="The grade that GPA reads as.")
     url = serializers.SerializerMethodField()
 
     class Meta:
@@ -43,11 +45,25 @@ class CourseListSerializer(serializers.ModelSerializer):
             "units_max",
             "level",
             "has_grades",
+            "gpa",
+            "letter",
             "url",
         ]
 
     def get_url(self, course: Course) -> str:
         return f"/api/v1/courses/{course.subject_id}/{course.number}/"
+
+    def get_gpa(self, course: Course) -> float | None:
+        gpa = getattr(course, "gpa", None)
+        if gpa is None and hasattr(course, "grade_summary"):
+            gpa = course.grade_summary.gpa
+        return round(gpa, 3) if gpa is not None else None
+
+    def get_letter(self, course: Course) -> str | None:
+        letter = getattr(course, "grade_letter", None)
+        if letter is None and hasattr(course, "grade_summary"):
+            letter = course.grade_summary.letter
+        return letter or None
 
 
 class CourseRefSerializer(serializers.ModelSerializer):

@@ -21,17 +21,7 @@ class CourseViewSet(CachedJSONMixin, mixins.ListModelMixin, viewsets.GenericView
     """Courses in catalog order, filtered and paginated."""
 
     cache_prefix = "courses"
-    queryset = Course.objects.only(
-        "code",
-        "subject_id",
-        "number",
-        "title",
-        "abbreviated_title",
-        "units_min",
-        "units_max",
-        "level",
-        "has_grades",
-    ).in_catalog_order()
+    queryset = Course.objects.for_listing().in_catalog_order()
     serializer_class = CourseListSerializer
     filterset_class = CourseFilter
 

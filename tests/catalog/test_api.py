@@ -208,3 +208,15 @@ def test_list_responses_are_cached_and_an_import_invalidates_them(api):
 
     bump_data_generation()  # what every importer does after it commits
     assert api.get("/api/v1/courses/", {"subject": "ZZCACHE"}).json()["count"] == 2
+
+
+def test_listings_carry_the_average_gpa_and_sort_by_it(api):
+    body = api.get("/api/v1/courses/", {"subject": "COMPSCI", "ordering": "-gpa", "page_size": 100}).json()
+    gpas = [c["gpa"] for c in body["results"]]
+    graded = [g for g in gpas if g is not None]
+    assert graded == sorted(graded, reverse=True)
+    assert gpas[: len(graded)] == graded  # courses without a GPA come last
+    assert None in gpas
+    cs61a = api.get("/api/v1/courses/", {"q": "COMPSCI 61A"}).json()["results"][0]
+    detail = api.get("/api/v1/grades/COMPSCI/61A/").json()
+    assert (cs61a["gpa"], cs61a["letter"]) == (detail["gpa"], detail["letter"])
