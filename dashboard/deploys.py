@@ -54,7 +54,7 @@ def command_for(environment: str) -> list[str]:
 def run_command(run: DeployRun, heartbeat=None) -> None:
     argv = command_for(run.environment)
     services.record(run, command=shlex.join(argv))
-    services.append_log(run, f"$ {shlex.join(argv)}\n")
+    services.append_log(run, _checkout_note(run) + f"$ {shlex.join(argv)}\n")
     environment = {**os.environ, **({"DRY_RUN": "1"} if settings.DEPLOY_DRY_RUN else {})}
     try:
         process = subprocess.Popen(
@@ -103,6 +103,24 @@ def run_command(run: DeployRun, heartbeat=None) -> None:
         services.record(run, image_tag=match.group(1))
     succeeded = exit_code == 0 and not timed_out
     services.finish(run, DeployRun.Status.SUCCEEDED if succeeded else DeployRun.Status.FAILED, exit_code)
+
+
+def _checkout_note(run: DeployRun) -> str:
+    """Which commit the command will deploy: the worker's checkout, which should be at the run's ref."""
+    try:
+        branch, commit = (
+            subprocess.run(
+                ["git", "rev-parse", *arguments],
+                cwd=settings.DEPLOY_WORKDIR, capture_output=True, text=True, timeout=10, check=True,
+            ).stdout.strip()
+            for arguments in (["--abbrev-ref", "HEAD"], ["--short", "HEAD"])
+        )  # fmt: skip
+    except (OSError, subprocess.SubprocessError):
+        return "[not a git checkout: deploying the files in DEPLOY_WORKDIR as they are]\n"
+    note = f"[checkout: {branch} at {commit}]\n"
+    if branch != run.git_ref:
+        note += f"[warning: the checkout is on {branch}, not {run.git_ref}]\n"
+    return note
 
 
 def _read_into(stream, chunks: queue.Queue) -> None:
