@@ -298,7 +298,6 @@ DEPLOY_WORKDIR = env.path("DEPLOY_WORKDIR", default=BASE_DIR)
 DEPLOY_TIMEOUT = env.int("DEPLOY_TIMEOUT", default=1800)
 # A running deploy whose worker has not reported for this long is marked failed.
 DEPLOY_HEARTBEAT_TIMEOUT = env.int("DEPLOY_HEARTBEAT_TIMEOUT", default=120)
-DEPLOY_WORKER_HEARTBEAT_FILE = env.str("DEPLOY_WORKER_HEARTBEAT_FILE", default="")
 GITHUB_API_URL = env.str("GITHUB_API_URL", default="https://api.github.com")
 GITHUB_SERVER_URL = env.str("GITHUB_SERVER_URL", default="https://github.com")
 GITHUB_REPOSITORY = env.str("GITHUB_REPOSITORY", default="asuc-octo/berkeleytime")

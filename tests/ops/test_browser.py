@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from tests.browser import chromium
 from tests import server as test_server
+from tests.browser import chromium
 from tests.server import BASE_DIR, served
 
 from .conftest import PASSWORD
@@ -25,7 +25,12 @@ SCREENSHOTS = Path(os.environ.get("BT_SCREENSHOTS", "/tmp/bt-screenshots"))
 
 @pytest.fixture
 def worker_env() -> dict:
-    return {**os.environ, "DATABASE_URL": test_server.test_database_url(), "DEPLOY_DRY_RUN": "true", "PYTHONUNBUFFERED": "1"}
+    return {
+        **os.environ,
+        "DATABASE_URL": test_server.test_database_url(),
+        "DEPLOY_DRY_RUN": "true",
+        "PYTHONUNBUFFERED": "1",
+    }
 
 
 def test_a_staff_member_logs_in_deploys_confirms_and_watches_the_log(committed_staff_user, worker_env, tmp_path):
