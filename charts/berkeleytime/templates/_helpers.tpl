@@ -84,6 +84,15 @@ CACHE_KEY_PREFIX: {{ required "config.cacheKeyPrefix is required" .Values.config
 LOG_LEVEL: {{ .Values.config.logLevel | quote }}
 LOG_FORMAT: {{ .Values.config.logFormat | quote }}
 BT_DATA_DIR: {{ .Values.config.dataDir | quote }}
+BT_RELEASE: {{ include "berkeleytime.tag" . | quote }}
+PROMETHEUS_URL: {{ .Values.dashboard.prometheusUrl | quote }}
+DEPLOY_VIA: {{ .Values.deployWorker.via | quote }}
+DEPLOY_GIT_REF: {{ .Values.deployWorker.gitRef | quote }}
+DEPLOY_DRY_RUN: {{ .Values.deployWorker.dryRun | toString | quote }}
+GITHUB_REPOSITORY: {{ .Values.deployWorker.githubRepository | quote }}
+{{- range $name, $url := .Values.dashboard.links }}
+{{ $name }}: {{ $url | quote }}
+{{- end }}
 {{- range $name, $value := .Values.config.extraEnv }}
 {{ $name }}: {{ $value | toString | quote }}
 {{- end }}
@@ -221,6 +230,9 @@ spec:
           value: {{ $root.Values.containerPort | quote }}
         - name: WEB_CONCURRENCY
           value: {{ $v.workers | quote }}
+        # gunicorn's workers keep their metrics here; gunicorn.conf.py empties it at start
+        - name: PROMETHEUS_MULTIPROC_DIR
+          value: /run/metrics
       startupProbe:
         httpGet:
           path: {{ $root.Values.probes.startupPath }}
@@ -254,10 +266,16 @@ spec:
       volumeMounts:
         - name: tmp
           mountPath: /tmp
+        - name: metrics
+          mountPath: /run/metrics
   volumes:
     - name: tmp
       emptyDir:
         sizeLimit: {{ $root.Values.tmpSizeLimit }}
+    - name: metrics
+      emptyDir:
+        medium: Memory
+        sizeLimit: {{ $root.Values.metrics.multiprocDirSizeLimit }}
   {{- with $v.nodeSelector }}
   nodeSelector:
     {{- toYaml . | nindent 4 }}
