@@ -5,16 +5,21 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from django.conf import settings
-from django.db import connection
+from django.core.exceptions import FieldError
+from django.db import DatabaseError, connection
 
 from catalog.models import ImportRun
+
+logger = logging.getLogger(__name__)
 
 DATA_IMPORTERS = ("catalog", "grades", "enrollment")
 # The search app records its index rebuilds as ImportRun rows under one of these names.
@@ -88,6 +93,40 @@ def last_runs(importers) -> list[ImportRun]:
         .order_by("importer", "-finished_at")
         .distinct("importer")
     )  # fmt: skip
+
+
+@dataclass
+class Reindex:
+    what: str
+    at: object  # datetime
+    detail: str = ""
+
+
+def last_reindexes() -> list[Reindex]:
+    """What exists of the search index's last rebuild: recorded runs, the newest refresh of
+    the postgres backend's documents, and the Elasticsearch index version behind the alias."""
+    found = [
+        Reindex(run.importer, run.finished_at, f"{run.rows_read:,} documents") for run in last_runs(REINDEX_IMPORTERS)
+    ]
+    try:
+        from django.apps import apps
+        from django.db.models import Count, Max
+
+        documents = apps.get_model("search", "CourseDocument").objects.aggregate(at=Max("refreshed_at"), n=Count("pk"))
+        if documents["at"]:
+            found.append(Reindex("search documents (postgres)", documents["at"], f"{documents['n']:,} courses"))
+    except (LookupError, FieldError, DatabaseError):
+        pass
+    if settings.ELASTICSEARCH_URL:
+        try:
+            from search import index
+
+            for name in index.current_indices():
+                stamp = datetime.strptime(name.rsplit("-", 1)[1], "%Y%m%d%H%M%S%f").replace(tzinfo=UTC)
+                found.append(Reindex("elasticsearch index", stamp, name))
+        except Exception:  # the panel shows what it can; the search check above reports outages
+            logger.info("health panel: cannot read the Elasticsearch index behind the alias", exc_info=True)
+    return found
 
 
 @dataclass

@@ -56,7 +56,7 @@ def home(request):
             "runs": DeployRun.objects.all()[:HISTORY_LENGTH],
             "checks": health.dependency_checks(),
             "imports": health.last_runs(health.DATA_IMPORTERS),
-            "reindexes": health.last_runs(health.REINDEX_IMPORTERS),
+            "reindexes": health.last_reindexes(),
             "traffic": health.traffic(),
             "links": settings.DASHBOARD_LINKS,
             "deploy_settings": _deploy_settings(),

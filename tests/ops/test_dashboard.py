@@ -300,6 +300,15 @@ def test_the_health_panel_shows_the_dependencies_and_the_last_import(staff_clien
     assert "catalog:" in page
     assert "grades:" in page
     assert "Last reindex" in page
+    # what exists of the last reindex: the search documents the importers refreshed
+    from django.apps import apps
+
+    try:
+        apps.get_model("search", "CourseDocument")
+    except LookupError:
+        assert "no reindex recorded" in page
+    else:
+        assert "search documents (postgres):" in page
     assert 'href="https://grafana.example/"' in page
 
 
