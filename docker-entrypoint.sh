@@ -16,6 +16,8 @@
 #   GUNICORN_TIMEOUT  seconds before a silent worker is restarted; default 30
 #   PROMETHEUS_MULTIPROC_DIR  where the workers keep their metrics (emptied at
 #                     start); default a temporary directory (gunicorn.conf.py)
+# Django logs each request (berkeleytime.access, with its request id);
+# gunicorn.conf.py gives gunicorn's own lines the same JSON format.
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")"
 
@@ -37,5 +39,4 @@ exec gunicorn berkeleytime.wsgi:application \
   --timeout "${GUNICORN_TIMEOUT:-30}" \
   --graceful-timeout 25 \
   --worker-tmp-dir /tmp \
-  --access-logfile - \
   --forwarded-allow-ips "${FORWARDED_ALLOW_IPS:-*}"

@@ -41,3 +41,29 @@ def child_exit(server, worker):
 def on_exit(server):
     if _created_dir:
         shutil.rmtree(_created_dir, ignore_errors=True)
+
+
+# gunicorn's own lines (start, worker boots and exits) in the same format as
+# Django's: JSON outside development, so every stdout line is one object for
+# the log shipper. Requests are logged by Django (berkeleytime.access, with
+# their request id), not by gunicorn's access log.
+_development = os.environ.get("BT_ENVIRONMENT", "development") == "development"
+if os.environ.get("LOG_FORMAT", "text" if _development else "json") == "json":
+    logconfig_dict = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {"request_id": {"()": "berkeleytime.logging.RequestIdFilter"}},
+        "formatters": {"json": {"()": "berkeleytime.logging.JsonFormatter"}},
+        "handlers": {
+            "console": {
+                "class": "logging.StreamHandler",
+                "stream": "ext://sys.stdout",
+                "formatter": "json",
+                "filters": ["request_id"],
+            }
+        },
+        "loggers": {
+            "gunicorn.error": {"handlers": ["console"], "level": "INFO", "propagate": False},
+            "gunicorn.access": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        },
+    }
