@@ -4,9 +4,14 @@ from django.urls import path
 
 from berkeleytime import health
 
+from . import views
+from .api.views import SearchView
+
 urlpatterns = [
     path("livez", health.livez, name="livez"),
     path("readyz", health.readyz, name="readyz"),
+    path("", views.search_page, name="search-page"),
+    path("api/v1/search/", SearchView.as_view(), name="search-api"),
 ]
 
 handler404 = "berkeleytime.views.not_found"

@@ -1,0 +1,199 @@
+"""The postgres backend: weighted full-text search over the stored documents, pg_trgm for typos.
+
+A query runs as at most four short statements: typo correction of its words
+against the word list (pg_trgm), the code reading ("cs 61a"), the words as a
+weighted full-text query (every word; then any word if that finds too few),
+and one read of the fields the results show.
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+
+from search import highlight
+from search.query import LETTER_PREFIXES, CodeQuery, Query, edit_distance, max_edits
+
+from . import Hit
+
+# Typo correction: a word no course uses (nor, for the unfinished last word,
+# starts) gets the closest-looking known words by trigram similarity; the
+# backend keeps the one fewest edits away (search.query.edit_distance).
+_CORRECTIONS = """
+WITH unknown AS MATERIALIZED (
+    SELECT q.word FROM unnest(%(words)s::text[], %(prefixes)s::boolean[]) AS q(word, is_prefix)
+    WHERE NOT EXISTS (SELECT 1 FROM search_word w WHERE w.word = q.word)
+      AND NOT (q.is_prefix AND EXISTS (SELECT 1 FROM search_word w WHERE w.word > q.word AND w.word < q.word || '{'))
+)
+SELECT unknown.word, candidate.word, candidate.frequency
+FROM unknown
+CROSS JOIN LATERAL (
+    SELECT w.word, w.frequency FROM search_word w
+    WHERE w.word %% unknown.word
+    ORDER BY similarity(w.word, unknown.word) DESC, w.frequency DESC, w.word
+    LIMIT 8
+) candidate
+"""
+
+# Courses whose number reads as the typed one: exactly (3), with a letter in
+# front ("data 100" is DATA C100: 2), or starting with it while typing (1).
+_CODES = """
+SELECT c.id,
+       CASE WHEN c.number = %(number)s THEN 3 WHEN c.number = ANY(%(lettered)s) THEN 2 ELSE 1 END AS tier,
+       COALESCE(array_position(%(subjects)s::text[], c.subject_id::text), 1) AS subject_rank,
+       d.popularity
+FROM catalog_course c
+JOIN search_coursedocument d ON d.course_id = c.id
+WHERE {where}
+ORDER BY tier DESC, subject_rank, d.popularity DESC, c.id
+LIMIT %(limit)s
+"""
+
+# Where the words matched decides first: all in the code or title (3), with
+# the transcript title or subject names (2.6), with instructors (2), only with
+# the description (1). Then how popular the course is (0 to 1), how much the
+# title looks like the query (up to 0.5) and ts_rank over code and titles (small).
+_TEXT = """
+SELECT d.course_id,
+       CASE WHEN ts_filter(d.title_vector, '{{a}}') @@ t.q THEN 3
+            WHEN d.title_vector @@ t.q THEN 2.6
+            WHEN d.title_vector || d.names_vector @@ t.q THEN 2
+            ELSE 1 END
+       + d.popularity + 0.5 * similarity(d.title, %(text)s) + 0.2 * ts_rank(d.title_vector, t.q) AS score
+FROM search_coursedocument d, (SELECT {tsquery}) AS t(q)
+WHERE d.vector @@ t.q {exclude}
+ORDER BY score DESC, d.course_id
+LIMIT %(limit)s
+"""
+
+# Last resort for words nothing matched: titles that look like the query.
+_SIMILAR_TITLES = """
+SELECT d.course_id, similarity(d.title, %(text)s) * (0.5 + d.popularity) AS score
+FROM search_coursedocument d
+WHERE d.title %% %(text)s
+ORDER BY score DESC, d.course_id
+LIMIT %(limit)s
+"""
+
+_FIELDS = """
+SELECT c.id, c.code, c.subject_id, c.number, d.title, d.instructors, c.description
+FROM catalog_course c JOIN search_coursedocument d ON d.course_id = c.id
+WHERE c.id = ANY(%(ids)s)
+"""
+
+CODE_SCORES = {3: 100.0, 2: 90.0, 1: 80.0}  # number-only readings ("61a") score 40 less
+MIN_CORRECTABLE = 4
+FEW = 3  # fewer courses than this with every word: look further
+
+
+class PostgresBackend:
+    name = "postgres"
+
+    def search(self, query: Query, limit: int) -> list[Hit]:
+        with connection.cursor() as cursor:
+            scores: dict[int, float] = {}
+            code_ids: set[int] = set()
+            for reading in query.codes:
+                for course_id, score in self._code_matches(cursor, reading, limit):
+                    code_ids.add(course_id)
+                    scores[course_id] = max(scores.get(course_id, 0.0), score)
+            # A query that found its course by code needs no typo correction nor a looser second pass.
+            alternatives = {} if code_ids else self._corrections(cursor, query)
+            if query.words:
+                found = self._text_matches(cursor, query, alternatives, limit, every_word=True, names=not code_ids)
+                if len(found) < FEW and len(query.words) > 1 and not code_ids:
+                    # Too few courses have every word: add those missing one (either, of two words), below them.
+                    looser = self._text_matches(
+                        cursor, query, alternatives, limit - len(found), every_word=False, exclude=[i for i, _ in found]
+                    )
+                    found += [(course_id, score * 0.5) for course_id, score in looser]
+                if not found and not scores:
+                    found = self._similar_titles(cursor, query.text, limit)
+                for course_id, score in found:
+                    scores[course_id] = max(scores.get(course_id, 0.0), score)
+            best = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:limit]
+            if not best:
+                return []
+            cursor.execute(_FIELDS, {"ids": [course_id for course_id, _ in best]})
+            rows = {row[0]: row for row in cursor.fetchall()}
+        words = tuple(query.words) + tuple(w for options in alternatives.values() for w in options)
+        terms = highlight.Terms(words=words, prefix=query.words[-1] if query.prefix and query.words else "")
+        hits = []
+        for course_id, score in best:
+            _, code, subject, number, title, instructors, description = rows[course_id]
+            matched, html = highlight.best(code, title, instructors, description, terms, course_id in code_ids)
+            hits.append(Hit(course_id, code, subject, number, title, round(score, 4), html, matched))
+        return hits
+
+    def _corrections(self, cursor, query: Query) -> dict[str, tuple[str, ...]]:
+        """{typed word: (nearest known word,)} for the words that look misspelt."""
+        last = len(query.words) - 1
+        candidates = [
+            (word, query.prefix and i == last)
+            for i, word in enumerate(query.words)
+            if len(word) >= MIN_CORRECTABLE and word.isalpha() and word not in query.subject_words
+        ]
+        if not candidates:
+            return {}
+        cursor.execute(_CORRECTIONS, {"words": [w for w, _ in candidates], "prefixes": [p for _, p in candidates]})
+        nearest: dict[str, tuple[int, int, str]] = {}
+        for word, known, frequency in cursor.fetchall():
+            distance = edit_distance(word, known)
+            if distance <= max_edits(word):
+                nearest[word] = min(nearest.get(word, (99, 0, "")), (distance, -frequency, known))
+        return {word: (known,) for word, (_, _, known) in nearest.items()}
+
+    def _code_matches(self, cursor, reading: CodeQuery, limit: int) -> list[tuple[int, float]]:
+        number = reading.number
+        params = {
+            "number": number,
+            "lettered": [prefix + number for prefix in LETTER_PREFIXES],
+            "prefix": number + "%",
+            "subjects": list(reading.subjects),
+            "limit": limit,
+        }
+        if reading.subjects:
+            where = "c.subject_id = ANY(%(subjects)s) AND (c.number LIKE %(prefix)s OR c.number = ANY(%(lettered)s))"
+        else:  # a number alone must be whole: "61" alone is not every 61-something
+            where = "(c.number = %(number)s OR c.number = ANY(%(lettered)s))"
+        cursor.execute(_CODES.format(where=where), params)
+        matches = []
+        for course_id, tier, subject_rank, popularity in cursor.fetchall():
+            score = CODE_SCORES[tier] + popularity - 5 * (subject_rank - 1)
+            if not reading.subjects:
+                score = CODE_SCORES[tier] - 40 + 5 * popularity
+            matches.append((course_id, score))
+        return matches
+
+    def _text_matches(self, cursor, query: Query, alternatives, limit: int, every_word: bool, names=True, exclude=()):
+        parts, params = [], {"text": query.text, "limit": limit}
+        last = len(query.words) - 1
+        for i, word in enumerate(query.words):
+            suffix = ":*" if query.prefix and i == last else ""
+            options = [f"to_tsquery('english', %(w{i}_0)s)"]
+            params[f"w{i}_0"] = word + suffix
+            if word in query.subject_words:  # everyday subject names are stored unstemmed ("me" is a stop word)
+                options.append(f"to_tsquery('simple', %(w{i}_0)s)")
+            if names and not suffix and 3 <= len(word) <= 5 and word.isalpha() and 2 <= len(query.words) <= 3:
+                # Names are typed short: "ani adhikari" is Anindita Adhikari. Prefixes of instructors (C) only.
+                options.append(f"to_tsquery('simple', %(w{i}_name)s)")
+                params[f"w{i}_name"] = word + ":*C"
+            for k, alternative in enumerate(alternatives.get(word, ()), 1):
+                options.append(f"to_tsquery('english', %(w{i}_{k})s)")
+                params[f"w{i}_{k}"] = alternative
+            parts.append("(" + " || ".join(options) + ")")
+        if every_word or len(parts) == 1:
+            tsquery = " && ".join(parts)
+        elif len(parts) == 2:
+            tsquery = " || ".join(parts)
+        else:  # every word but one: "intro to machine learning stuff" still finds machine learning
+            tsquery = " || ".join(
+                "(" + " && ".join(p for k, p in enumerate(parts) if k != skip) + ")" for skip in range(len(parts))
+            )
+        sql = _TEXT.format(tsquery=tsquery, exclude="AND NOT d.course_id = ANY(%(exclude)s)" if exclude else "")
+        params["exclude"] = list(exclude)
+        cursor.execute(sql, params)
+        return [(course_id, float(score)) for course_id, score in cursor.fetchall()]
+
+    def _similar_titles(self, cursor, text: str, limit: int) -> list[tuple[int, float]]:
+        cursor.execute(_SIMILAR_TITLES, {"text": text, "limit": limit})
+        return [(course_id, float(score)) for course_id, score in cursor.fetchall()]

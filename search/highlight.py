@@ -1,0 +1,115 @@
+"""Matched words wrapped in <mark>, everything else escaped: the same for every backend.
+
+A word of the text matches a query term when it is the same word, shares its
+stem ("structures" for "structure"), starts with an unfinished last word
+("interp" while typing), or is one or two letters off ("sytems"), as
+Elasticsearch's fuzziness and the postgres backend's typo correction allow.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.utils.html import escape
+
+from .query import fold
+
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+SNIPPET_WORDS = 12
+
+
+@dataclass(frozen=True)
+class Terms:
+    words: tuple[str, ...]  # folded
+    prefix: str = ""  # the unfinished last word, if any
+
+    def match(self, word: str) -> bool:
+        word = fold(word)
+        if self.prefix and len(self.prefix) >= 2 and word.startswith(self.prefix):
+            return True
+        return any(_same_word(word, term) for term in self.words)
+
+
+def _same_word(word: str, term: str) -> bool:
+    if word == term:
+        return True
+    shorter = min(len(word), len(term))
+    if shorter >= 4:
+        common = len(_common_prefix(word, term))
+        if common >= max(4, shorter - 2) and abs(len(word) - len(term)) <= 3:
+            return True
+    if shorter >= 5 and word[0] == term[0] and abs(len(word) - len(term)) <= 2:
+        return _within(word, term, 1 if shorter < 8 else 2)
+    return False
+
+
+def _common_prefix(a: str, b: str) -> str:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return a[:n]
+
+
+def _within(a: str, b: str, limit: int) -> bool:
+    """Levenshtein distance of a and b is at most ``limit`` (a transposition counts as one edit)."""
+    previous2: list[int] | None = None
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if previous2 is not None and i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cost = min(cost, previous2[j - 2] + 1)
+            current.append(cost)
+        if min(current) > limit:
+            return False
+        previous2, previous = previous, current
+    return previous[-1] <= limit
+
+
+def mark(text: str, terms: Terms) -> tuple[str, bool]:
+    """``text`` as safe HTML with matched words in <mark>, and whether anything matched."""
+    out, last, found = [], 0, False
+    for match in _TOKEN.finditer(text):
+        if terms.match(match.group()):
+            out.append(escape(text[last : match.start()]))
+            out.append(f"<mark>{escape(match.group())}</mark>")
+            last, found = match.end(), True
+    out.append(escape(text[last:]))
+    return "".join(out), found
+
+
+def snippet(text: str, terms: Terms, words: int = SNIPPET_WORDS) -> str | None:
+    """A few words around the first match in a long text, marked; None when nothing matches."""
+    tokens = list(_TOKEN.finditer(text))
+    first = next((i for i, t in enumerate(tokens) if terms.match(t.group())), None)
+    if first is None:
+        return None
+    start_token = max(0, first - words // 3)
+    end_token = min(len(tokens), start_token + words)
+    start = tokens[start_token].start()
+    end = tokens[end_token - 1].end()
+    html, _ = mark(text[start:end], terms)
+    return ("…" if start > 0 else "") + html + ("…" if end < len(text) else "")
+
+
+def best(
+    code: str, title: str, instructors: str, description: str, terms: Terms, code_matched: bool
+) -> tuple[str, str]:
+    """(what matched, highlight HTML): the code, else the title, else who taught it, else the description."""
+    if code_matched:
+        return "code", f"<mark>{escape(code)}</mark>"
+    html, found = mark(title, terms)
+    if found:
+        return "title", html
+    names = [name for name in instructors.split("; ") if name]
+    marked = [m for m, hit in (mark(name, terms) for name in names) if hit]
+    if marked:
+        return "instructors", "Taught by " + "; ".join(marked[:3])
+    fragment = snippet(description, terms)
+    if fragment:
+        return "description", fragment
+    return "", html

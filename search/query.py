@@ -1,0 +1,132 @@
+"""What a student typed, read once for every backend: checked, split into words, and read as a course code.
+
+"cs61a", "CS 61A", "compsci 61 a", "data c8", "EL ENG 120" and "61a" all read
+as codes: a subject (by any name, see search.aliases) and a number, or a number
+alone. Everything else is words for full-text search. A query may be both:
+"data 8" is a code and two words.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from .aliases import compact, everyday_names, subject_names
+
+MAX_LENGTH = 200
+MAX_WORDS = 12
+
+# A course number: up to two letters before the digits (C8, H195, R1A, W10),
+# up to three after (61A, 35AC, 98BC).
+_NUMBER = re.compile(r"^[A-Z]{0,2}\d{1,3}[A-Z]{0,3}$")
+# Letters Berkeley puts before a number: cross-listed (C), honors (H), ... "data 100" means DATA C100.
+LETTER_PREFIXES = ("C", "H", "N", "R", "W")
+_WORD = re.compile(r"[a-z0-9]+")
+
+# PostgreSQL's English stop words: both backends ignore them as words (a
+# subject's everyday name, like "me" for MECENG, still counts).
+_STOP_WORDS = """
+i me my myself we our ours ourselves you your yours yourself yourselves he him his himself she her hers herself it
+its itself they them their theirs themselves what which who whom this that these those am is are was were be been
+being have has had having do does did doing a an the and but if or because as until while of at by for with about
+against between into through during before after above below to from up down in out on off over under again further
+then once here there when where why how all any both each few more most other some such no nor not only own same so
+than too very s t can will just don should now
+"""
+STOP_WORDS = frozenset(_STOP_WORDS.split())
+
+
+class InvalidQuery(ValueError):
+    """The query cannot be searched; the message says why, for the parameter ``q``."""
+
+
+@dataclass(frozen=True)
+class CodeQuery:
+    """A reading of the query as a course code: ``subjects`` empty means any subject ("61a")."""
+
+    subjects: tuple[str, ...]
+    number: str
+
+
+@dataclass(frozen=True)
+class Query:
+    text: str  # as typed, spaces collapsed
+    words: tuple[str, ...]  # lower case, accents removed, stop words dropped
+    prefix: bool  # the last word may be unfinished (search-as-you-type)
+    codes: tuple[CodeQuery, ...] = field(default=())
+    subject_words: frozenset[str] = field(default=frozenset())  # words that are a subject's everyday name
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.words and not self.codes
+
+
+def clean(raw: str | None) -> str:
+    """The query with spaces collapsed, or InvalidQuery when it is empty, too long or not text."""
+    if raw is None or not raw.strip():
+        raise InvalidQuery("Type something to search for.")
+    if len(raw) > MAX_LENGTH:
+        raise InvalidQuery(f"Ensure this value has at most {MAX_LENGTH} characters.")
+    # U+FFFD is what undecodable bytes in a URL become; control characters are never typed.
+    if "\ufffd" in raw or any(unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn") for ch in raw if ch != " "):
+        raise InvalidQuery("The query must be plain text, without control characters or binary data.")
+    return " ".join(raw.split())
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: 'Ambrosé' -> 'ambrose'."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def parse(raw: str | None) -> Query:
+    text = clean(raw)
+    folded = fold(text)
+    tokens = _WORD.findall(folded)[:MAX_WORDS]
+    aliases = everyday_names()
+    subject_words = frozenset(t for t in tokens if compact(t) in aliases)
+    words = tuple(t for t in tokens if t not in STOP_WORDS or t in subject_words)
+    prefix = bool(tokens) and folded[-1:].isalnum()
+    return Query(text=text, words=words, prefix=prefix, codes=read_codes(text), subject_words=subject_words)
+
+
+def read_codes(text: str) -> tuple[CodeQuery, ...]:
+    """How ``text`` reads as a course code: one reading, or none.
+
+    The text is compacted ("compsci 61 a" -> "COMPSCI61A") and the letters
+    before the number are read as the longest known subject name they start
+    with, so "DATAC8" is DATA C8 and "MCBC61" is MCELLBI C61. A number alone
+    ("61a", "c8") is a code in any subject.
+    """
+    squeezed = re.sub(r"[\s.\-_/,]+", "", text.upper())
+    if not any(ch.isdigit() for ch in squeezed):
+        return ()
+    for split in range(len(squeezed) - 1, 0, -1):
+        head, tail = squeezed[:split], squeezed[split:]
+        if _NUMBER.match(tail):
+            subjects = subject_names.resolve(head)
+            if subjects:
+                return (CodeQuery(subjects, tail),)
+    if _NUMBER.match(squeezed):
+        return (CodeQuery((), squeezed),)
+    return ()
+
+
+def max_edits(word: str) -> int:
+    """How many typos a word may hold and still be corrected, as Elasticsearch's fuzziness AUTO allows."""
+    return 0 if len(word) < 3 else 1 if len(word) < 6 else 2
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance, a swap of two neighbours counting as one edit ("sytems" is one from "systems")."""
+    rows = [list(range(len(b) + 1))]
+    for i, ca in enumerate(a, 1):
+        row = [i]
+        for j, cb in enumerate(b, 1):
+            cost = min(rows[-1][j] + 1, row[j - 1] + 1, rows[-1][j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cost = min(cost, rows[-2][j - 2] + 1)
+            row.append(cost)
+        rows.append(row)
+    return rows[-1][-1]

@@ -1,0 +1,44 @@
+"""Keep search in step with the data: after every import, after migrations."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+
+from . import documents
+from .aliases import subject_names
+
+logger = logging.getLogger(__name__)
+
+
+def on_data_imported(sender, importer: str, course_ids=None, **kwargs) -> None:
+    """Refresh the stored documents of the courses an import changed (all when it does not say), then
+    update them in the Elasticsearch index when there is one. The import has committed already: a
+    search failure here is logged, never raised, and the nightly rebuild catches up."""
+    subject_names.forget()
+    count = documents.refresh_documents(course_ids)
+    logger.info("search: %s import refreshed %d documents", importer, count)
+    if not settings.ELASTICSEARCH_URL:
+        return
+    from . import index
+
+    ids = course_ids if course_ids is not None else documents.all_course_ids()
+    try:
+        indexed = index.index_courses(ids)
+    except Exception:
+        logger.exception("search: could not update the Elasticsearch index after the %s import", importer)
+        return
+    logger.info("search: %s import updated %d documents in Elasticsearch", importer, indexed)
+
+
+def on_post_migrate(sender, apps=None, **kwargs) -> None:
+    """Courses that have no search document yet get one (a new database, or this app just installed)."""
+    try:
+        if apps is not None:
+            apps.get_model("search", "CourseDocument")
+    except LookupError:  # migrated back to before the documents existed
+        return
+    missing = documents.courses_without_documents()
+    if missing:
+        documents.refresh_documents(missing)
