@@ -24,5 +24,6 @@ def site_links(request) -> dict:
             "grades": main + reverse("grades", urlconf=MAIN_URLCONF),
             "enrollment": main + reverse("enrollment", urlconf=MAIN_URLCONF),
             "api_docs": main + reverse("v1:api-docs", urlconf=MAIN_URLCONF),
+            "search": _site(request, settings.BT_SEARCH_HOST) + "/",
         }
     }

@@ -10,6 +10,7 @@ api_v1 = [
     path("", include("catalog.api.urls")),
     path("", include("grades.api.urls")),
     path("", include("enrollment.api.urls")),
+    path("", include("search.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularRedocView.as_view(url_name="v1:schema"), name="api-docs"),
 ]
