@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -29,11 +30,17 @@ class ServerMissing(RuntimeError):
 
 
 def find_binary() -> str:
-    """noida-db beside this Python (the virtualenv), else on PATH."""
+    """The server binary the noida-db package ships (its `noida-db` command is a wrapper that starts it)."""
+    try:
+        import noida_db
+
+        packaged = Path(noida_db.__file__).resolve().parent / BINARY
+        if packaged.exists():
+            return str(packaged)
+    except ImportError:
+        pass
     beside = Path(sys.executable).parent / BINARY
-    if beside.exists():
-        return str(beside)
-    found = shutil.which(BINARY)
+    found = str(beside) if beside.exists() else shutil.which(BINARY)
     if not found:
         raise ServerMissing(
             f"{BINARY} is not installed: it is the Elasticsearch-compatible server the search tests and "
@@ -61,7 +68,10 @@ class LocalElasticsearch:
             "--elasticsearch-port", str(self.port), "--data-dir", str(self.data_dir),
         ]  # fmt: skip
         with self.log_path.open("ab") as log:
-            self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env={**os.environ})
+            # A session of its own: stop() ends the server and anything it started, and nothing else.
+            self.process = subprocess.Popen(
+                command, stdout=log, stderr=subprocess.STDOUT, env={**os.environ}, start_new_session=True
+            )
         deadline = time.monotonic() + timeout
         while True:
             if self.process.poll() is not None:
@@ -80,12 +90,16 @@ class LocalElasticsearch:
     def stop(self) -> None:
         if self.process is None or self.process.poll() is not None:
             return
-        self.process.terminate()
+        self._signal(signal.SIGTERM)
         try:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
-            self.process.kill()
+            self._signal(signal.SIGKILL)
             self.process.wait(timeout=10)
+
+    def _signal(self, number: int) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, number)
 
     @property
     def running(self) -> bool:

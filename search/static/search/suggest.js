@@ -139,6 +139,7 @@
         event.preventDefault();
         window.location.assign(options()[active].querySelector("a").href);
       } else if (event.key === "Escape") {
+        event.preventDefault(); // a search field would clear itself too: the first Escape only closes the list
         close();
       }
     });
