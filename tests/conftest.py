@@ -22,6 +22,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("import_catalog", "--no-progress", stdout=io.StringIO())
         call_command("import_grades", "--no-progress", stdout=io.StringIO())
+    yield
+    # Servers and worker processes the tests started have stopped, but their
+    # connections may linger a moment; end them so the test database can be dropped.
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
 
 
 @pytest.fixture(autouse=True)
