@@ -109,6 +109,9 @@ def refresh_documents(course_ids: Iterable[int] | None = None) -> int:
         count = cursor.rowcount
         cursor.execute(f"DELETE FROM {Word._meta.db_table}")  # noqa: S608 - a table name, not input
         cursor.execute(_WORDS)
+        if ids is None or len(ids) > 1000:
+            # Fresh statistics, so the planner reads the vectors through their index for broad words.
+            cursor.execute(f"ANALYZE {CourseDocument._meta.db_table}, {Word._meta.db_table}")
     logger.info("search: refreshed %d course documents", count)
     return count
 

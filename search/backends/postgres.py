@@ -8,9 +8,14 @@ and one read of the fields the results show.
 
 from __future__ import annotations
 
+import bisect
+import threading
+
 from django.db import connection
 
+from berkeleytime.caching import data_generation
 from search import highlight
+from search.models import Word
 from search.query import LETTER_PREFIXES, CodeQuery, Query, edit_distance, max_edits
 
 from . import Hit
@@ -40,7 +45,7 @@ _CODES = """
 SELECT c.id,
        CASE WHEN c.number = %(number)s THEN 3 WHEN c.number = ANY(%(lettered)s) THEN 2 ELSE 1 END AS tier,
        COALESCE(array_position(%(subjects)s::text[], c.subject_id::text), 1) AS subject_rank,
-       d.popularity
+       d.popularity, {fields}
 FROM catalog_course c
 JOIN search_coursedocument d ON d.course_id = c.id
 WHERE {where}
@@ -58,8 +63,9 @@ SELECT d.course_id,
             WHEN d.title_vector @@ t.q THEN 2.6
             WHEN d.title_vector || d.names_vector @@ t.q THEN 2
             ELSE 1 END
-       + d.popularity + 0.5 * similarity(d.title, %(text)s) + 0.2 * ts_rank(d.title_vector, t.q) AS score
-FROM search_coursedocument d, (SELECT {tsquery}) AS t(q)
+       + d.popularity + 0.5 * similarity(d.title, %(text)s) + 0.2 * ts_rank(d.title_vector, t.q) AS score,
+       {fields}
+FROM search_coursedocument d JOIN catalog_course c ON c.id = d.course_id, (SELECT {tsquery}) AS t(q)
 WHERE d.vector @@ t.q {exclude}
 ORDER BY score DESC, d.course_id
 LIMIT %(limit)s
@@ -67,59 +73,97 @@ LIMIT %(limit)s
 
 # Last resort for words nothing matched: titles that look like the query.
 _SIMILAR_TITLES = """
-SELECT d.course_id, similarity(d.title, %(text)s) * (0.5 + d.popularity) AS score
-FROM search_coursedocument d
+SELECT d.course_id, similarity(d.title, %(text)s) * (0.5 + d.popularity) AS score, {fields}
+FROM search_coursedocument d JOIN catalog_course c ON c.id = d.course_id
 WHERE d.title %% %(text)s
 ORDER BY score DESC, d.course_id
 LIMIT %(limit)s
 """
 
-_FIELDS = """
-SELECT c.id, c.code, c.subject_id, c.number, d.title, d.instructors, c.description
-FROM catalog_course c JOIN search_coursedocument d ON d.course_id = c.id
-WHERE c.id = ANY(%(ids)s)
-"""
+# What every statement returns after the id and score: what a hit shows and highlights.
+_FIELDS = "c.code, c.subject_id, c.number, d.title, d.instructors, c.description"
 
 CODE_SCORES = {3: 100.0, 2: 90.0, 1: 80.0}  # number-only readings ("61a") score 40 less
 MIN_CORRECTABLE = 4
 FEW = 3  # fewer courses than this with every word: look further
 
 
+class KnownWords:
+    """The word list in memory, so that a query whose words all exist costs no typo lookup.
+
+    Reloaded when an import bumps the data generation (berkeleytime.caching).
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._generation: int | None = None
+        self._words: list[str] = []
+        self._set: frozenset[str] = frozenset()
+
+    def has(self, word: str, as_prefix: bool = False) -> bool:
+        self._load()
+        if word in self._set:
+            return True
+        if as_prefix:
+            i = bisect.bisect_right(self._words, word)
+            return i < len(self._words) and self._words[i].startswith(word)
+        return False
+
+    def _load(self) -> None:
+        generation = data_generation()
+        if generation == self._generation:
+            return
+        with self._lock:
+            if generation != self._generation:
+                words = sorted(Word.objects.values_list("word", flat=True))
+                self._words, self._set, self._generation = words, frozenset(words), generation
+
+
+known_words = KnownWords()
+
+
 class PostgresBackend:
     name = "postgres"
 
     def search(self, query: Query, limit: int) -> list[Hit]:
+        scores: dict[int, float] = {}
+        rows: dict[int, tuple] = {}  # course id -> the fields a hit shows
+        code_ids: set[int] = set()
+
+        def keep(found: list[tuple[int, float, tuple]]) -> None:
+            for course_id, score, fields in found:
+                rows[course_id] = fields
+                scores[course_id] = max(scores.get(course_id, 0.0), score)
+
         with connection.cursor() as cursor:
-            scores: dict[int, float] = {}
-            code_ids: set[int] = set()
             for reading in query.codes:
-                for course_id, score in self._code_matches(cursor, reading, limit):
-                    code_ids.add(course_id)
-                    scores[course_id] = max(scores.get(course_id, 0.0), score)
+                found = self._code_matches(cursor, reading, limit)
+                code_ids.update(course_id for course_id, _, _ in found)
+                keep(found)
             # A query that found its course by code needs no typo correction nor a looser second pass.
             alternatives = {} if code_ids else self._corrections(cursor, query)
-            if query.words:
+            if query.words and len(code_ids) < limit:
                 found = self._text_matches(cursor, query, alternatives, limit, every_word=True, names=not code_ids)
                 if len(found) < FEW and len(query.words) > 1 and not code_ids:
                     # Too few courses have every word: add those missing one (either, of two words), below them.
                     looser = self._text_matches(
-                        cursor, query, alternatives, limit - len(found), every_word=False, exclude=[i for i, _ in found]
+                        cursor,
+                        query,
+                        alternatives,
+                        limit - len(found),
+                        every_word=False,
+                        exclude=[i for i, _, _ in found],
                     )
-                    found += [(course_id, score * 0.5) for course_id, score in looser]
+                    found += [(course_id, score * 0.5, fields) for course_id, score, fields in looser]
                 if not found and not scores:
                     found = self._similar_titles(cursor, query.text, limit)
-                for course_id, score in found:
-                    scores[course_id] = max(scores.get(course_id, 0.0), score)
-            best = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:limit]
-            if not best:
-                return []
-            cursor.execute(_FIELDS, {"ids": [course_id for course_id, _ in best]})
-            rows = {row[0]: row for row in cursor.fetchall()}
+                keep(found)
+        best = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:limit]
         words = tuple(query.words) + tuple(w for options in alternatives.values() for w in options)
         terms = highlight.Terms(words=words, prefix=query.words[-1] if query.prefix and query.words else "")
         hits = []
         for course_id, score in best:
-            _, code, subject, number, title, instructors, description = rows[course_id]
+            code, subject, number, title, instructors, description = rows[course_id]
             matched, html = highlight.best(code, title, instructors, description, terms, course_id in code_ids)
             hits.append(Hit(course_id, code, subject, number, title, round(score, 4), html, matched))
         return hits
@@ -132,6 +176,7 @@ class PostgresBackend:
             for i, word in enumerate(query.words)
             if len(word) >= MIN_CORRECTABLE and word.isalpha() and word not in query.subject_words
         ]
+        candidates = [(word, is_prefix) for word, is_prefix in candidates if not known_words.has(word, is_prefix)]
         if not candidates:
             return {}
         cursor.execute(_CORRECTIONS, {"words": [w for w, _ in candidates], "prefixes": [p for _, p in candidates]})
@@ -155,13 +200,13 @@ class PostgresBackend:
             where = "c.subject_id = ANY(%(subjects)s) AND (c.number LIKE %(prefix)s OR c.number = ANY(%(lettered)s))"
         else:  # a number alone must be whole: "61" alone is not every 61-something
             where = "(c.number = %(number)s OR c.number = ANY(%(lettered)s))"
-        cursor.execute(_CODES.format(where=where), params)
+        cursor.execute(_CODES.format(where=where, fields=_FIELDS), params)
         matches = []
-        for course_id, tier, subject_rank, popularity in cursor.fetchall():
+        for course_id, tier, subject_rank, popularity, *fields in cursor.fetchall():
             score = CODE_SCORES[tier] + popularity - 5 * (subject_rank - 1)
             if not reading.subjects:
                 score = CODE_SCORES[tier] - 40 + 5 * popularity
-            matches.append((course_id, score))
+            matches.append((course_id, score, tuple(fields)))
         return matches
 
     def _text_matches(self, cursor, query: Query, alternatives, limit: int, every_word: bool, names=True, exclude=()):
@@ -189,11 +234,11 @@ class PostgresBackend:
             tsquery = " || ".join(
                 "(" + " && ".join(p for k, p in enumerate(parts) if k != skip) + ")" for skip in range(len(parts))
             )
-        sql = _TEXT.format(tsquery=tsquery, exclude="AND NOT d.course_id = ANY(%(exclude)s)" if exclude else "")
+        exclude_sql = "AND NOT d.course_id = ANY(%(exclude)s)" if exclude else ""
         params["exclude"] = list(exclude)
-        cursor.execute(sql, params)
-        return [(course_id, float(score)) for course_id, score in cursor.fetchall()]
+        cursor.execute(_TEXT.format(tsquery=tsquery, exclude=exclude_sql, fields=_FIELDS), params)
+        return [(course_id, float(score), tuple(fields)) for course_id, score, *fields in cursor.fetchall()]
 
     def _similar_titles(self, cursor, text: str, limit: int) -> list[tuple[int, float]]:
-        cursor.execute(_SIMILAR_TITLES, {"text": text, "limit": limit})
-        return [(course_id, float(score)) for course_id, score in cursor.fetchall()]
+        cursor.execute(_SIMILAR_TITLES.format(fields=_FIELDS), {"text": text, "limit": limit})
+        return [(course_id, float(score), tuple(fields)) for course_id, score, *fields in cursor.fetchall()]
