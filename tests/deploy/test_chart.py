@@ -240,6 +240,7 @@ def test_staging_and_production_differ_where_they_must(rendered):
     assert {doc["metadata"]["name"] for doc in find(rendered["production"], "CronJob")} == {
         "berkeleytime-import",
         "berkeleytime-reindex",
+        "berkeleytime-enrollment",
     }
 
 
@@ -248,6 +249,7 @@ def test_the_nightly_jobs_never_overlap_and_give_up_in_time(rendered):
     commands = {
         "berkeleytime-import": ["python", "manage.py", "import_all"],
         "berkeleytime-reindex": ["python", "manage.py", "search_index", "--rebuild"],
+        "berkeleytime-enrollment": ["python", "manage.py", "record_enrollment"],
     }
     for name, command in commands.items():
         cronjob = one(docs, "CronJob", name)
