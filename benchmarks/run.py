@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks import grades, harness  # noqa: E402
+from benchmarks import grades, harness, search  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -49,6 +49,7 @@ BENCHMARKS = {
     "catalog": bench_catalog,
     "grades": grades.bench_distribution,
     "grades-import": grades.bench_import,
+    "search": search.bench_search,
 }
 
 
