@@ -157,6 +157,10 @@ else:
 API_RESPONSE_CACHE = env.bool("API_RESPONSE_CACHE", default=True)
 
 ELASTICSEARCH_URL = env.str("ELASTICSEARCH_URL", default="")
+# The alias the search index lives behind (default "<CACHE_KEY_PREFIX>-courses"),
+# and the time budget of one Elasticsearch search before PostgreSQL answers instead.
+ELASTICSEARCH_INDEX = env.str("ELASTICSEARCH_INDEX", default="")
+SEARCH_TIMEOUT_MS = env.int("SEARCH_TIMEOUT_MS", default=300)
 
 # The image tag this process runs (the chart sets it): Sentry's release, shown by the dashboard.
 BT_RELEASE = env.str("BT_RELEASE", default="")

@@ -1,6 +1,6 @@
 """Read queries over the catalog that views share."""
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q
 
 from .models import Course, Section, Subject, Term, lookup_course
 from .terms import InvalidTerm, TermRef
@@ -13,6 +13,7 @@ def course_for_detail(subject: str, number: str) -> Course | None:
         return None
     return (
         Course.objects.select_related("subject")
+        .annotate(gpa=F("grade_summary__gpa"), grade_letter=F("grade_summary__letter"))
         .prefetch_related(
             "aliases",
             "requirements",

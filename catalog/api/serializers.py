@@ -53,17 +53,13 @@ class CourseListSerializer(serializers.ModelSerializer):
     def get_url(self, course: Course) -> str:
         return f"/api/v1/courses/{course.subject_id}/{course.number}/"
 
+    # Both read the annotations of CourseQuerySet.for_listing(): no query per course.
     def get_gpa(self, course: Course) -> float | None:
         gpa = getattr(course, "gpa", None)
-        if gpa is None and hasattr(course, "grade_summary"):
-            gpa = course.grade_summary.gpa
         return round(gpa, 3) if gpa is not None else None
 
     def get_letter(self, course: Course) -> str | None:
-        letter = getattr(course, "grade_letter", None)
-        if letter is None and hasattr(course, "grade_summary"):
-            letter = course.grade_summary.letter
-        return letter or None
+        return getattr(course, "grade_letter", None) or None
 
 
 class CourseRefSerializer(serializers.ModelSerializer):

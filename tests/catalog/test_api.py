@@ -220,3 +220,15 @@ def test_listings_carry_the_average_gpa_and_sort_by_it(api):
     cs61a = api.get("/api/v1/courses/", {"q": "COMPSCI 61A"}).json()["results"][0]
     detail = api.get("/api/v1/grades/COMPSCI/61A/").json()
     assert (cs61a["gpa"], cs61a["letter"]) == (detail["gpa"], detail["letter"])
+
+
+def test_a_page_of_courses_costs_a_fixed_number_of_queries(api, django_assert_max_num_queries):
+    with django_assert_max_num_queries(4):  # subject check, count, page (GPA joined in)
+        response = api.get("/api/v1/courses/", {"subject": "COMPSCI", "page_size": 100})
+    assert len(response.json()["results"]) == 100
+
+
+def test_the_course_detail_carries_its_average_gpa(api):
+    body = api.get("/api/v1/courses/COMPSCI/61A/").json()
+    assert body["gpa"] == api.get("/api/v1/grades/COMPSCI/61A/").json()["gpa"]
+    assert body["letter"]
