@@ -1,8 +1,14 @@
 """Real Chromium (Debian's package) driven by Playwright."""
 
 import contextlib
+import os
+from pathlib import Path
 
 from playwright.sync_api import sync_playwright
+
+# Page tests save what they saw here, to be looked at.
+SCREENSHOTS = Path(os.environ.get("BT_SCREENSHOTS", "/tmp/bt-screenshots"))
+SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [

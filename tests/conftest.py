@@ -6,6 +6,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 
 from berkeleytime.caching import reset_local_cache
+from tests.browser import chromium
 from tests.server import served
 
 # Playwright's synchronous API keeps an event loop in the test thread; Django
@@ -47,3 +48,10 @@ def site(django_db_setup, django_db_blocker):
     """The app served by gunicorn over the test database, DEBUG off as in production."""
     with served(env={"DEBUG": "false"}) as server:
         yield server
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Real Chromium, one per test module."""
+    with chromium() as browser:
+        yield browser

@@ -1,22 +1,12 @@
 """The catalog pages in real Chromium, served by gunicorn over the real data."""
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 
-from tests.browser import chromium
+from tests.browser import SCREENSHOTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
-
-SCREENSHOTS = Path(os.environ.get("BT_SCREENSHOTS", "/tmp/bt-screenshots"))
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as browser:
-        yield browser
 
 
 def test_catalog_lists_real_courses_a_page_at_a_time(site, browser):
@@ -28,7 +18,6 @@ def test_catalog_lists_real_courses_a_page_at_a_time(site, browser):
     assert page.locator(".course-list li").count() == 25
     page.get_by_role("link", name="Next →").click()
     assert "page=2" in page.url
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SCREENSHOTS / "catalog.png", full_page=False)
 
 

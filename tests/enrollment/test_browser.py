@@ -4,18 +4,15 @@ No django_db mark here: Playwright's event loop breaks Django's database access 
 the test process, so these tests read what they compare against from the server."""
 
 import json
-import os
 import re
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.browser import chromium
+from tests.browser import SCREENSHOTS
 
 pytestmark = pytest.mark.browser
 
-SCREENSHOTS = Path(os.environ.get("BT_SCREENSHOTS", "/tmp/bt-screenshots"))
 COMPARE = "/enrollment/?c1=COMPSCI+61A&t1=fall-2025&c2=COMPSCI+61A&t2=fall-2024&c3=COMPSCI+61A&t3=fall-2023"
 
 
@@ -23,12 +20,6 @@ COMPARE = "/enrollment/?c1=COMPSCI+61A&t1=fall-2025&c2=COMPSCI+61A&t2=fall-2024&
 def server(enrollment_data, site):
     """The site, once the real enrollment history is in its database."""
     return site
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as browser:
-        yield browser
 
 
 @pytest.mark.django_db

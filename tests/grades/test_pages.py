@@ -1,22 +1,13 @@
 """Grade pages in real Chromium over the real data."""
 
-import os
 import re
-from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from tests.browser import chromium
+from tests.browser import SCREENSHOTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
-SCREENSHOTS = Path(os.environ.get("BT_SCREENSHOTS", "/tmp/bt-screenshots"))
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as browser:
-        yield browser
 
 
 def test_a_student_compares_two_selections_and_shares_the_link(site, browser):
@@ -39,7 +30,6 @@ def test_a_student_compares_two_selections_and_shares_the_link(site, browser):
     assert page.locator(".summary").count() == 2
     assert page.locator(".side-by-side svg.chart").count() == 2
     assert re.search(r"GPA \d\.\d\d", page.locator(".summary").first.inner_text())
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SCREENSHOTS / "grades.png", full_page=True)
 
     shared = browser.new_page()

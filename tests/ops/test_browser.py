@@ -7,20 +7,17 @@ process, as in the cluster."""
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from django.conf import settings
 
 from tests import server as test_server
-from tests.browser import chromium
+from tests.browser import SCREENSHOTS, chromium
 from tests.server import BASE_DIR, served
 
 from .conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
-
-SCREENSHOTS = Path(os.environ.get("BT_SCREENSHOTS", "/tmp/bt-screenshots"))
 
 
 @pytest.fixture
@@ -34,7 +31,6 @@ def worker_env() -> dict:
 
 
 def test_a_staff_member_logs_in_deploys_confirms_and_watches_the_log(committed_staff_user, worker_env, tmp_path):
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     with served(env={"DEBUG": "false", "DEPLOY_DRY_RUN": "true"}) as server, chromium() as browser:
         dashboard = f"http://{settings.BT_DASHBOARD_HOST}:{server.port}"
         page = browser.new_page(viewport={"width": 1280, "height": 900})

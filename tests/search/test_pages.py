@@ -1,21 +1,12 @@
 """The search page and search-as-you-type on the catalog, in real Chromium against gunicorn."""
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 
-from tests.browser import chromium
+from tests.browser import SCREENSHOTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
-SCREENSHOTS = Path(os.environ.get("BT_SCREENSHOTS", "/tmp/bt-screenshots"))
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as browser:
-        yield browser
 
 
 def search_url(site) -> str:
@@ -31,7 +22,6 @@ def test_a_student_searches_on_the_search_host_and_opens_a_course(site, browser)
     first = page.locator(".search-results li").first
     assert "COMPSCI 162" in first.inner_text()
     assert first.locator("mark").first.inner_text() == "Operating"
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SCREENSHOTS / "search.png", full_page=True)
     first.locator("a").click()
     page.wait_for_load_state()
