@@ -163,3 +163,29 @@ def json_array_items(path: Path, text: str, array_key: str | None = None) -> Ite
         counted_to = pos
         item, pos = decoder.raw_decode(text, pos)
         yield line, item
+
+
+def record_import(importer: str, started, report: ImportReport, course_ids, sender) -> None:
+    """Call inside an import's transaction: log the run (catalog.ImportRun) and, once
+    the transaction commits, invalidate every cached answer and tell the listeners
+    of ``data_imported`` (search, metrics) which courses changed."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from berkeleytime.caching import bump_data_generation
+    from berkeleytime.signals import data_imported
+    from catalog.models import ImportRun
+
+    ImportRun.objects.create(
+        importer=importer,
+        started_at=started,
+        finished_at=timezone.now(),
+        rows_read=report.total_read,
+        created=report.total_created,
+        updated=report.total_updated,
+        rejected=len(report.rejections),
+    )
+    transaction.on_commit(bump_data_generation)
+    transaction.on_commit(
+        lambda: data_imported.send(sender=sender, importer=importer, report=report, course_ids=course_ids)
+    )

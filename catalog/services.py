@@ -8,13 +8,11 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
-from berkeleytime.caching import bump_data_generation
-from berkeleytime.importing import ImportReport
-from berkeleytime.signals import data_imported
+from berkeleytime.importing import ImportReport, record_import
 
 from .codes import level_for_number, number_digits
 from .importers.sources import CatalogSources, CatalogState
-from .models import Course, CourseAlias, ImportRun, Requirement, Section, Subject, Term
+from .models import Course, CourseAlias, Requirement, Section, Subject, Term
 
 COURSE_FIELDS = [
     "title",
@@ -49,20 +47,8 @@ def import_catalog(data_dir: Path, report: ImportReport, progress=lambda tasks: 
     state = CatalogSources(data_dir, report).read_all(progress)
     with transaction.atomic():
         CatalogWriter(state, report).write()
-        ImportRun.objects.create(
-            importer="catalog",
-            started_at=started,
-            finished_at=timezone.now(),
-            rows_read=report.total_read,
-            created=report.total_created,
-            updated=report.total_updated,
-            rejected=len(report.rejections),
-        )
-    transaction.on_commit(bump_data_generation)
-    course_ids = set(Course.objects.filter(code__in=state.courses).values_list("id", flat=True))
-    transaction.on_commit(
-        lambda: data_imported.send(sender=CatalogWriter, importer="catalog", report=report, course_ids=course_ids)
-    )
+        course_ids = set(Course.objects.filter(code__in=state.courses).values_list("id", flat=True))
+        record_import("catalog", started, report, course_ids, sender=CatalogWriter)
     return state
 
 

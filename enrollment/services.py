@@ -12,10 +12,8 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
-from berkeleytime.caching import bump_data_generation
-from berkeleytime.importing import DataFileError, ImportReport
-from berkeleytime.signals import data_imported
-from catalog.models import Course, ImportRun, Section, Term, lookup_course
+from berkeleytime.importing import DataFileError, ImportReport, record_import
+from catalog.models import Course, Section, Term, lookup_course
 from catalog.terms import TermRef
 
 from .importers.history import CourseHistory, read_history_file
@@ -58,21 +56,7 @@ def import_enrollment(data_dir: Path, report: ImportReport, progress=lambda item
     with transaction.atomic():
         writer = HistoryWriter(resolved, report, summary)
         writer.write()
-        ImportRun.objects.create(
-            importer="enrollment",
-            started_at=started,
-            finished_at=timezone.now(),
-            rows_read=report.total_read,
-            created=report.total_created,
-            updated=report.total_updated,
-            rejected=len(report.rejections),
-        )
-    transaction.on_commit(bump_data_generation)
-    transaction.on_commit(
-        lambda: data_imported.send(
-            sender=HistoryWriter, importer="enrollment", report=report, course_ids=writer.course_ids
-        )
-    )
+        record_import("enrollment", started, report, writer.course_ids, sender=HistoryWriter)
     return summary
 
 
@@ -184,21 +168,7 @@ def record_enrollment(date: datetime.date, report: ImportReport, terms: list[Ter
             writer = SnapshotWriter(term, date, report)
             writer.write()
             course_ids |= writer.course_ids
-        ImportRun.objects.create(
-            importer="record_enrollment",
-            started_at=started,
-            finished_at=timezone.now(),
-            rows_read=report.total_read,
-            created=report.total_created,
-            updated=report.total_updated,
-            rejected=len(report.rejections),
-        )
-    transaction.on_commit(bump_data_generation)
-    transaction.on_commit(
-        lambda: data_imported.send(
-            sender=SnapshotWriter, importer="record_enrollment", report=report, course_ids=course_ids
-        )
-    )
+        record_import("record_enrollment", started, report, course_ids, sender=SnapshotWriter)
     return terms
 
 

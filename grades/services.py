@@ -25,11 +25,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from berkeleytime.caching import bump_data_generation
-from berkeleytime.importing import DataFileError, ImportReport, csv_rows, read_text
-from berkeleytime.signals import data_imported
+from berkeleytime.importing import DataFileError, ImportReport, csv_rows, read_text, record_import
 from catalog.codes import normalize_number, normalize_subject
-from catalog.models import Course, CourseAlias, ImportRun, Term
+from catalog.models import Course, CourseAlias, Term
 
 from .importers import formats
 from .models import GRADE_FIELDS, Grade, Instructor
@@ -348,14 +346,7 @@ def import_grades(
             scopes |= file_scopes
         touched = importer.write(rows, scopes)
         refresh_course_summaries(touched)
-        ImportRun.objects.create(
-            importer="grades", started_at=started, finished_at=timezone.now(), rows_read=report.total_read,
-            created=report.total_created, updated=report.total_updated, rejected=len(report.rejections),
-        )  # fmt: skip
-    transaction.on_commit(bump_data_generation)
-    transaction.on_commit(
-        lambda: data_imported.send(sender=GradeImporter, importer="grades", report=report, course_ids=touched)
-    )
+        record_import("grades", started, report, touched, sender=GradeImporter)
     return importer
 
 
