@@ -74,7 +74,10 @@ def main() -> int:
             ],
             cwd=BASE_DIR,
         )
-        signal.signal(signal.SIGTERM, lambda *_: gunicorn.terminate())
+        # Ctrl-C or a stop: gunicorn shuts down, then PostgreSQL below. SIGINT is handled
+        # explicitly too, since a shell that starts `make run` in the background ignores it.
+        for stop in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(stop, lambda *_: gunicorn.terminate())
         return gunicorn.wait()
     except KeyboardInterrupt:
         return 0
