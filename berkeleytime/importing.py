@@ -189,3 +189,13 @@ def record_import(importer: str, started, report: ImportReport, course_ids, send
     transaction.on_commit(
         lambda: data_imported.send(sender=sender, importer=importer, report=report, course_ids=course_ids)
     )
+
+
+def assign_changed(instance, values: dict) -> bool:
+    """Set ``values`` on a model instance; True when any of them differed (so it needs saving)."""
+    changed = False
+    for name, value in values.items():
+        if getattr(instance, name) != value:
+            setattr(instance, name, value)
+            changed = True
+    return changed

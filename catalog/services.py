@@ -8,7 +8,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
-from berkeleytime.importing import ImportReport, record_import
+from berkeleytime.importing import ImportReport, assign_changed, record_import
 
 from .codes import level_for_number, number_digits
 from .importers.sources import CatalogSources, CatalogState
@@ -126,7 +126,7 @@ class CatalogWriter:
             if course is None:
                 create.append(Course(subject_id=state.subject, number=state.number, code=code, **values))
                 continue
-            if _changed(course, values):
+            if assign_changed(course, values):
                 update.append(course)
         Course.objects.bulk_create(create, batch_size=2000)
         Course.objects.bulk_update(update, COURSE_FIELDS, batch_size=2000)
@@ -216,7 +216,7 @@ class CatalogWriter:
                             **values,
                         )
                         create.append(section)
-                    elif _changed(section, values) or section.parent_id != (parent.id if parent else None):
+                    elif assign_changed(section, values) or section.parent_id != (parent.id if parent else None):
                         section.parent = parent
                         update.append(section)
                     saved[key] = section
@@ -233,15 +233,6 @@ class CatalogWriter:
 def _short(section_key: tuple) -> tuple:
     course_code, _term, kind, number = section_key
     return (course_code, kind, number)
-
-
-def _changed(instance, values: dict) -> bool:
-    changed = False
-    for name, value in values.items():
-        if getattr(instance, name) != value:
-            setattr(instance, name, value)
-            changed = True
-    return changed
 
 
 def catalog_counts() -> dict[str, int]:

@@ -12,7 +12,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
-from berkeleytime.importing import DataFileError, ImportReport, record_import
+from berkeleytime.importing import DataFileError, ImportReport, assign_changed, record_import
 from catalog.models import Course, Section, Term, lookup_course
 from catalog.terms import TermRef
 
@@ -238,7 +238,7 @@ class SnapshotWriter:
             point = existing.get(course_id)
             if point is None:
                 create.append(EnrollmentPoint(course_id=course_id, term=self.term, date=self.date, **values))
-            elif _changed(point, values):
+            elif assign_changed(point, values):
                 update.append(point)
         EnrollmentPoint.objects.bulk_create(create, batch_size=2000)
         EnrollmentPoint.objects.bulk_update(update, POINT_FIELDS, batch_size=2000)
@@ -258,18 +258,9 @@ class SnapshotWriter:
             point = existing.get(section_id)
             if point is None:
                 create.append(SectionEnrollmentPoint(section_id=section_id, date=self.date, **values))
-            elif _changed(point, values):
+            elif assign_changed(point, values):
                 update.append(point)
         SectionEnrollmentPoint.objects.bulk_create(create, batch_size=2000)
         SectionEnrollmentPoint.objects.bulk_update(update, SECTION_POINT_FIELDS, batch_size=2000)
         self.report.created["section points"] += len(create)
         self.report.updated["section points"] += len(update)
-
-
-def _changed(instance, values: dict) -> bool:
-    changed = False
-    for name, value in values.items():
-        if getattr(instance, name) != value:
-            setattr(instance, name, value)
-            changed = True
-    return changed
