@@ -9,7 +9,8 @@ Elasticsearch's fuzziness and the postgres backend's typo correction allow.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from itertools import islice
 
 from django.utils.html import escape
 
@@ -23,9 +24,20 @@ SNIPPET_WORDS = 12
 class Terms:
     words: tuple[str, ...]  # folded
     prefix: str = ""  # the unfinished last word, if any
+    # Each distinct word of the texts is judged once: instructor lists repeat
+    # the same names course after course, and a search highlights ten courses.
+    _seen: dict[str, bool] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def match(self, word: str) -> bool:
-        word = fold(word)
+        seen = self._seen.get(word)
+        if seen is None:
+            seen = self._seen[word] = self._match(fold(word))
+        return seen
+
+    def _match(self, word: str) -> bool:
+        # Every way of matching below keeps the first letter: most words fail here.
+        if not any(word[:1] == term[:1] for term in self.words):
+            return False
         if self.prefix and len(self.prefix) >= 2 and word.startswith(self.prefix):
             return True
         return any(_same_word(word, term) for term in self.words)
@@ -105,10 +117,10 @@ def best(
     html, found = mark(title, terms)
     if found:
         return "title", html
-    names = [name for name in instructors.split("; ") if name]
-    marked = [m for m, hit in (mark(name, terms) for name in names) if hit]
-    if marked:
-        return "instructors", "Taught by " + "; ".join(marked[:3])
+    names = (name for name in instructors.split("; ") if name)
+    matched = list(islice((name for name in names if any(map(terms.match, _TOKEN.findall(name)))), 3))
+    if matched:
+        return "instructors", "Taught by " + "; ".join(mark(name, terms)[0] for name in matched)
     fragment = snippet(description, terms)
     if fragment:
         return "description", fragment

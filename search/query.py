@@ -76,6 +76,8 @@ def clean(raw: str | None) -> str:
 
 def fold(text: str) -> str:
     """Lower case without accents: 'Ambrosé' -> 'ambrose'."""
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.lower())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
