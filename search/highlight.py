@@ -14,7 +14,7 @@ from itertools import islice
 
 from django.utils.html import escape
 
-from .query import fold
+from .query import edit_distance, fold
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 SNIPPET_WORDS = 12
@@ -52,7 +52,8 @@ def _same_word(word: str, term: str) -> bool:
         if common >= max(4, shorter - 2) and abs(len(word) - len(term)) <= 3:
             return True
     if shorter >= 5 and word[0] == term[0] and abs(len(word) - len(term)) <= 2:
-        return _within(word, term, 1 if shorter < 8 else 2)
+        limit = 1 if shorter < 8 else 2
+        return edit_distance(word, term, limit) <= limit
     return False
 
 
@@ -63,23 +64,6 @@ def _common_prefix(a: str, b: str) -> str:
             break
         n += 1
     return a[:n]
-
-
-def _within(a: str, b: str, limit: int) -> bool:
-    """Levenshtein distance of a and b is at most ``limit`` (a transposition counts as one edit)."""
-    previous2: list[int] | None = None
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i]
-        for j, cb in enumerate(b, 1):
-            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
-            if previous2 is not None and i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                cost = min(cost, previous2[j - 2] + 1)
-            current.append(cost)
-        if min(current) > limit:
-            return False
-        previous2, previous = previous, current
-    return previous[-1] <= limit
 
 
 def mark(text: str, terms: Terms) -> tuple[str, bool]:

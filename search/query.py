@@ -12,6 +12,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from rapidfuzz.distance import OSA
+
 from .aliases import compact, everyday_names, subject_names
 
 MAX_LENGTH = 200
@@ -120,15 +122,10 @@ def max_edits(word: str) -> int:
     return 0 if len(word) < 3 else 1 if len(word) < 6 else 2
 
 
-def edit_distance(a: str, b: str) -> int:
-    """Levenshtein distance, a swap of two neighbours counting as one edit ("sytems" is one from "systems")."""
-    rows = [list(range(len(b) + 1))]
-    for i, ca in enumerate(a, 1):
-        row = [i]
-        for j, cb in enumerate(b, 1):
-            cost = min(rows[-1][j] + 1, row[j - 1] + 1, rows[-1][j - 1] + (ca != cb))
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                cost = min(cost, rows[-2][j - 2] + 1)
-            row.append(cost)
-        rows.append(row)
-    return rows[-1][-1]
+def edit_distance(a: str, b: str, limit: int | None = None) -> int:
+    """Levenshtein distance, a swap of two neighbours counting as one edit ("sytems" is one from "systems").
+
+    That is the optimal string alignment distance. With ``limit``, anything
+    farther answers ``limit + 1``, sooner.
+    """
+    return OSA.distance(a, b, score_cutoff=limit)

@@ -89,3 +89,8 @@ def test_a_swap_is_one_edit():
     assert edit_distance("sytems", "systems") == 1
     assert edit_distance("algoritms", "algorithms") == 1
     assert edit_distance("teh", "the") == 1
+
+
+def test_edit_distance_with_a_limit_stops_at_the_limit():
+    assert edit_distance("databases", "dictionary", 2) == 3
+    assert edit_distance("databases", "databse", 2) == 2
