@@ -162,6 +162,8 @@ class Course(models.Model):
         indexes = [
             models.Index(fields=["subject", "number_digits", "number"], name="course_catalog_order"),
             GinIndex(fields=["title"], name="course_title_trgm", opclasses=["gin_trgm_ops"]),
+            # A number typed alone ("61a") is looked up in every subject.
+            models.Index(fields=["number"], name="course_number"),
         ]
 
     def __str__(self) -> str:
