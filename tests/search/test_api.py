@@ -24,6 +24,14 @@ def test_the_api_answers_best_first_with_highlights():
     assert set(first) >= {"code", "title", "score", "highlight"}
 
 
+def test_the_answer_has_exactly_the_fields_the_schema_declares():
+    schema = MAIN.get("/api/v1/schema/", HTTP_ACCEPT="application/json").json()["components"]["schemas"]
+    body = MAIN.get("/api/v1/search/", {"q": "data structures"}).json()
+    assert set(body) == set(schema["Results"]["properties"])
+    for hit in body["results"]:
+        assert set(hit) == set(schema["Hit"]["properties"])
+
+
 def test_the_main_host_answers_the_same_search_for_as_you_type():
     body = MAIN.get("/api/v1/search/", {"q": "mcb 32"}).json()
     assert body["results"][0]["code"] == "MCELLBI 32"
