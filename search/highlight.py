@@ -27,6 +27,19 @@ class Terms:
     # Each distinct word of the texts is judged once: instructor lists repeat
     # the same names course after course, and a search highlights ten courses.
     _seen: dict[str, bool] = field(default_factory=dict, init=False, repr=False, compare=False)
+    # Every way of matching keeps the first letter, so only the words of a text
+    # that start like a term need judging: a long list of names is skimmed by
+    # one regular expression over its folded text.
+    _candidates: re.Pattern = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        initials = "".join(sorted({re.escape(term[0]) for term in self.words if term}))
+        pattern = rf"\b[{initials}]\w*" if initials else r"(?!)"
+        object.__setattr__(self, "_candidates", re.compile(pattern))
+
+    def occurs_in(self, text: str) -> bool:
+        """Whether any word of ``text`` matches."""
+        return any(map(self.match, self._candidates.findall(fold(text))))
 
     def match(self, word: str) -> bool:
         seen = self._seen.get(word)
@@ -101,8 +114,10 @@ def best(
     html, found = mark(title, terms)
     if found:
         return "title", html
-    names = (name for name in instructors.split("; ") if name)
-    matched = list(islice((name for name in names if any(map(terms.match, _TOKEN.findall(name)))), 3))
+    matched = []
+    if terms.occurs_in(instructors):
+        names = (name for name in instructors.split("; ") if name)
+        matched = list(islice((name for name in names if terms.occurs_in(name)), 3))
     if matched:
         return "instructors", "Taught by " + "; ".join(mark(name, terms)[0] for name in matched)
     fragment = snippet(description, terms)

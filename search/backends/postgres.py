@@ -58,17 +58,20 @@ LIMIT %(limit)s
 # the description (1). Then how popular the course is (0 to 1), how much the
 # title looks like the query (up to 0.5) and ts_rank over code and titles (small).
 _TEXT = """
-SELECT d.course_id,
-       CASE WHEN ts_filter(d.title_vector, '{{a}}') @@ t.q THEN 3
-            WHEN d.title_vector @@ t.q THEN 2.6
-            WHEN d.title_vector || d.names_vector @@ t.q THEN 2
-            ELSE 1 END
-       + d.popularity + 0.5 * similarity(d.title, %(text)s) + 0.2 * ts_rank(d.title_vector, t.q) AS score,
-       {fields}
-FROM search_coursedocument d JOIN catalog_course c ON c.id = d.course_id, (SELECT {tsquery}) AS t(q)
-WHERE d.vector @@ t.q {exclude}
-ORDER BY score DESC, d.course_id
-LIMIT %(limit)s
+SELECT s.course_id, s.score, c.code, c.subject_id, c.number, s.title, s.instructors, c.description
+FROM (
+    SELECT d.course_id, d.title, d.instructors,
+           CASE WHEN ts_filter(d.title_vector, '{{a}}') @@ t.q THEN 3
+                WHEN d.title_vector @@ t.q THEN 2.6
+                WHEN d.title_vector || d.names_vector @@ t.q THEN 2
+                ELSE 1 END
+           + d.popularity + 0.5 * similarity(d.title, %(text)s) + 0.2 * ts_rank(d.title_vector, t.q) AS score
+    FROM search_coursedocument d, (SELECT {tsquery}) AS t(q)
+    WHERE d.vector @@ t.q {exclude}
+    ORDER BY score DESC, d.course_id
+    LIMIT %(limit)s
+) s JOIN catalog_course c ON c.id = s.course_id
+ORDER BY s.score DESC, s.course_id
 """
 
 # Last resort for words nothing matched: titles that look like the query.

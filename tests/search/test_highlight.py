@@ -59,3 +59,16 @@ def test_the_description_gives_a_snippet_around_the_first_match():
 
 def test_a_code_match_marks_the_whole_code():
     assert best("COMPSCI 61A", "Structure", "", "", Terms(words=()), True) == ("code", "<mark>COMPSCI 61A</mark>")
+
+
+@pytest.mark.parametrize(
+    ("text", "terms", "found"),
+    [
+        ("Ada Lee; Bo Ambrosé", Terms(words=("ambrose",)), True),  # folded before skimming
+        ("Ada Lee; Bo Chan", Terms(words=("sytems", "chan")), True),
+        ("Ada Lee; Bo Chan", Terms(words=("kim",)), False),
+        ("Ada Lee; Bo Chan", Terms(words=()), False),
+    ],
+)
+def test_occurs_in_skims_a_text_for_any_matching_word(text, terms, found):
+    assert terms.occurs_in(text) is found
