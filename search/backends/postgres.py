@@ -55,23 +55,32 @@ LIMIT %(limit)s
 
 # Where the words matched decides first: all in the code or title (3), with
 # the transcript title or subject names (2.6), with instructors (2), only with
-# the description (1). Then how popular the course is (0 to 1), how much the
-# title looks like the query (up to 0.5) and ts_rank over code and titles (small).
+# the description (1). Then how popular the course is (0 to 1), ts_rank over
+# code and titles (small) and how much the title looks like the query (up to
+# 0.5). similarity() is the costly part, and a word typed as far as "co"
+# matches thousands of courses: it is computed only for the courses whose
+# score without it is within 0.5 of the limit-th best, since no other course
+# can reach the top. Only the courses kept are joined to the catalog.
 _TEXT = """
-SELECT s.course_id, s.score, c.code, c.subject_id, c.number, s.title, s.instructors, c.description
-FROM (
+WITH matched AS MATERIALIZED (
     SELECT d.course_id, d.title, d.instructors,
            CASE WHEN ts_filter(d.title_vector, '{{a}}') @@ t.q THEN 3
                 WHEN d.title_vector @@ t.q THEN 2.6
                 WHEN d.title_vector || d.names_vector @@ t.q THEN 2
                 ELSE 1 END
-           + d.popularity + 0.5 * similarity(d.title, %(text)s) + 0.2 * ts_rank(d.title_vector, t.q) AS score
+           + d.popularity + 0.2 * ts_rank(d.title_vector, t.q) AS rough
     FROM search_coursedocument d, (SELECT {tsquery}) AS t(q)
     WHERE d.vector @@ t.q {exclude}
-    ORDER BY score DESC, d.course_id
+), best AS (
+    SELECT course_id, title, instructors, rough + 0.5 * similarity(title, %(text)s) AS score
+    FROM matched
+    WHERE rough >= (SELECT min(rough) FROM (SELECT rough FROM matched ORDER BY rough DESC LIMIT %(limit)s) top) - 0.5
+    ORDER BY score DESC, course_id
     LIMIT %(limit)s
-) s JOIN catalog_course c ON c.id = s.course_id
-ORDER BY s.score DESC, s.course_id
+)
+SELECT best.course_id, best.score, c.code, c.subject_id, c.number, best.title, best.instructors, c.description
+FROM best JOIN catalog_course c ON c.id = best.course_id
+ORDER BY best.score DESC, best.course_id
 """
 
 # Last resort for words nothing matched: titles that look like the query.

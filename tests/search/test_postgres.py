@@ -119,3 +119,19 @@ def test_every_course_has_a_search_document():
 def test_nothing_matches_nothing():
     assert codes("qqqqqqqqqqqq") == []
     assert selectors.search("!!!", 10).hits == []
+
+
+@pytest.mark.parametrize("typed", ["co", "ma", "int", "data s", "intro to"])
+def test_ranking_only_the_contenders_gives_the_same_top_as_ranking_everything(typed):
+    # given a query matching hundreds or thousands of courses
+    from search.backends.postgres import PostgresBackend
+    from search.query import parse
+
+    backend = PostgresBackend()
+    # when the top ten is asked for (title similarity is computed for the contenders only)
+    # and when every match is ranked in full (a limit above the number of matches keeps them all)
+    top = backend.search(parse(typed), 10)
+    everything = backend.search(parse(typed), 20_000)
+    # then both agree on the top ten
+    assert len(everything) > 10
+    assert [(h.code, h.score) for h in top] == [(h.code, h.score) for h in everything[:10]]
