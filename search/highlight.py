@@ -30,11 +30,13 @@ class Terms:
     # Every way of matching keeps the first letter, so only the words of a text
     # that start like a term need judging: a long list of names is skimmed by
     # one regular expression over its folded text.
+    _initials: frozenset[str] = field(init=False, repr=False, compare=False)
     _candidates: re.Pattern = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        initials = "".join(sorted({re.escape(term[0]) for term in self.words if term}))
-        pattern = rf"\b[{initials}]\w*" if initials else r"(?!)"
+        initials = frozenset(term[0] for term in self.words if term)
+        pattern = rf"\b[{''.join(sorted(map(re.escape, initials)))}]\w*" if initials else r"(?!)"
+        object.__setattr__(self, "_initials", initials)
         object.__setattr__(self, "_candidates", re.compile(pattern))
 
     def occurs_in(self, text: str) -> bool:
@@ -48,8 +50,7 @@ class Terms:
         return seen
 
     def _match(self, word: str) -> bool:
-        # Every way of matching below keeps the first letter: most words fail here.
-        if not any(word[:1] == term[:1] for term in self.words):
+        if word[:1] not in self._initials:  # most words fail here
             return False
         if self.prefix and len(self.prefix) >= 2 and word.startswith(self.prefix):
             return True
@@ -114,12 +115,9 @@ def best(
     html, found = mark(title, terms)
     if found:
         return "title", html
-    matched = []
-    if terms.occurs_in(instructors):
-        names = (name for name in instructors.split("; ") if name)
-        matched = list(islice((name for name in names if terms.occurs_in(name)), 3))
-    if matched:
-        return "instructors", "Taught by " + "; ".join(mark(name, terms)[0] for name in matched)
+    if terms.occurs_in(instructors):  # one skim of the whole list before looking name by name
+        names = list(islice((name for name in instructors.split("; ") if terms.occurs_in(name)), 3))
+        return "instructors", "Taught by " + "; ".join(mark(name, terms)[0] for name in names)
     fragment = snippet(description, terms)
     if fragment:
         return "description", fragment

@@ -78,9 +78,9 @@ WITH matched AS MATERIALIZED (
     ORDER BY score DESC, course_id
     LIMIT %(limit)s
 )
-SELECT best.course_id, best.score, c.code, c.subject_id, c.number, best.title, best.instructors, c.description
-FROM best JOIN catalog_course c ON c.id = best.course_id
-ORDER BY best.score DESC, best.course_id
+SELECT d.course_id, d.score, {fields}
+FROM best d JOIN catalog_course c ON c.id = d.course_id
+ORDER BY d.score DESC, d.course_id
 """
 
 # Last resort for words nothing matched: titles that look like the query.
