@@ -15,6 +15,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from dataclasses import dataclass
@@ -70,13 +71,34 @@ def _ms(text: str) -> float:
     return float(match.group(1)) * _UNITS[match.group(2)]
 
 
-def wrk(url: str, seconds: int = 5, connections: int = 4, threads: int = 2) -> WrkResult:
+def _rotating_script(paths: list[str]) -> str:
+    """A wrk Lua script whose requests take ``paths`` in turn, from a random one on."""
+    listed = ",\n".join(f'"{path}"' for path in paths)
+    return f"""
+local paths = {{
+{listed}
+}}
+local i = math.random(#paths)
+request = function()
+  i = i % #paths + 1
+  return wrk.format("GET", paths[i])
+end
+"""
+
+
+def wrk(base: str, paths: str | list[str], seconds: int = 5, connections: int = 4, threads: int = 2) -> WrkResult:
+    """Load ``base`` + a path, or several paths requested in turn."""
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: run `make bench`, which installs it")
-    out = subprocess.run(
-        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", url],
-        capture_output=True, text=True, check=True,
-    ).stdout  # fmt: skip
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    with tempfile.TemporaryDirectory() as scratch:
+        if isinstance(paths, str):
+            command.append(base + paths)
+        else:
+            script = Path(scratch) / "rotate.lua"
+            script.write_text(_rotating_script(paths))
+            command += ["-s", str(script), base]
+        out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     p50 = _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))
     p99 = _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))
@@ -87,28 +109,32 @@ def wrk(url: str, seconds: int = 5, connections: int = 4, threads: int = 2) -> W
     return WrkResult(rps, p50, p99, errors)
 
 
-def compare(base: str, target_path: str, baseline_path: str = "/livez", rounds: int = 3, seconds: int = 5,
-            connections: int = 4) -> dict:  # fmt: skip
-    """Alternate target and baseline rounds; report medians and the throughput ratio."""
-    urllib.request.urlopen(base + target_path, timeout=30).read()  # warm caches and connections
-    target, baseline = [], []
+def compare(base: str, target: str | list[str], baseline_path: str = "/livez", rounds: int = 3, seconds: int = 5,
+            connections: int = 4, label: str | None = None) -> dict:  # fmt: skip
+    """Alternate target and baseline rounds; report medians and the throughput ratio.
+
+    ``target`` is a path, or several paths requested in turn (``label`` names them in the result).
+    """
+    for path in [target] if isinstance(target, str) else target:  # warm caches, connections and the planner
+        urllib.request.urlopen(base + path, timeout=30).read()
+    target_runs, baseline_runs = [], []
     for _ in range(rounds):
-        target.append(wrk(base + target_path, seconds, connections))
-        baseline.append(wrk(base + baseline_path, seconds, connections))
+        target_runs.append(wrk(base, target, seconds, connections))
+        baseline_runs.append(wrk(base, baseline_path, seconds, connections))
     med = statistics.median
     result = {
-        "target": target_path,
+        "target": label or target,
         "baseline": baseline_path,
         "rounds": rounds,
         "seconds_per_round": seconds,
         "connections": connections,
-        "target_rps": round(med(r.requests_per_second for r in target), 1),
-        "target_p50_ms": round(med(r.p50_ms for r in target), 2),
-        "target_p99_ms": round(med(r.p99_ms for r in target), 2),
-        "baseline_rps": round(med(r.requests_per_second for r in baseline), 1),
-        "baseline_p50_ms": round(med(r.p50_ms for r in baseline), 2),
-        "baseline_p99_ms": round(med(r.p99_ms for r in baseline), 2),
-        "errors": sum(r.errors for r in target + baseline),
+        "target_rps": round(med(r.requests_per_second for r in target_runs), 1),
+        "target_p50_ms": round(med(r.p50_ms for r in target_runs), 2),
+        "target_p99_ms": round(med(r.p99_ms for r in target_runs), 2),
+        "baseline_rps": round(med(r.requests_per_second for r in baseline_runs), 1),
+        "baseline_p50_ms": round(med(r.p50_ms for r in baseline_runs), 2),
+        "baseline_p99_ms": round(med(r.p99_ms for r in baseline_runs), 2),
+        "errors": sum(r.errors for r in target_runs + baseline_runs),
     }
     result["throughput_ratio"] = round(result["target_rps"] / result["baseline_rps"], 3)
     return result

@@ -20,10 +20,7 @@ Targets: top-1 >= 95% on codes, recall@5 >= 95% on the rest, postgres p99 <= 15 
 
 from __future__ import annotations
 
-import os
-import re
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -106,60 +103,12 @@ def _ensure_documents() -> None:
         documents.refresh_documents(None)
 
 
-def _wrk_rotating(base: str, queries: list[str], seconds: int, connections: int) -> harness.WrkResult:
-    paths = ",\n".join(
-        '"/api/v1/search/?q=' + urllib.parse.quote_plus(q) + '&limit=10"' for q in queries
+def _load(base: str, queries: list[str], options) -> dict:
+    paths = ["/api/v1/search/?q=" + urllib.parse.quote_plus(q) + "&limit=10" for q in queries]
+    return harness.compare(
+        base, paths, rounds=options.rounds, seconds=options.seconds,
+        label="/api/v1/search/?q=<each of the relevance queries in turn>&limit=10",
     )  # fmt: skip
-    script = f"""
-local paths = {{
-{paths}
-}}
-local i = math.random(#paths)
-request = function()
-  i = i % #paths + 1
-  return wrk.format("GET", paths[i])
-end
-"""
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
-        handle.write(script)
-    try:
-        out = subprocess.run(
-            ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", handle.name, base],
-            capture_output=True, text=True, check=True,
-        ).stdout  # fmt: skip
-    finally:
-        os.unlink(handle.name)
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    p50 = harness._ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))
-    p99 = harness._ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))
-    errors = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses:\s+(\d+)", out))
-    return harness.WrkResult(rps, p50, p99, errors)
-
-
-def _load(base: str, queries: list[str], options, connections: int = 4) -> dict:
-    for text in queries:  # warm connections, caches and the planner
-        urllib.request.urlopen(f"{base}/api/v1/search/?q={urllib.parse.quote_plus(text)}", timeout=30).read()
-    target, baseline = [], []
-    for _ in range(options.rounds):
-        target.append(_wrk_rotating(base, queries, options.seconds, connections))
-        baseline.append(harness.wrk(base + "/livez", options.seconds, connections))
-    med = statistics.median
-    result = {
-        "target": "/api/v1/search/?q=<each of the relevance queries in turn>&limit=10",
-        "baseline": "/livez",
-        "rounds": options.rounds,
-        "seconds_per_round": options.seconds,
-        "connections": connections,
-        "target_rps": round(med(r.requests_per_second for r in target), 1),
-        "target_p50_ms": round(med(r.p50_ms for r in target), 2),
-        "target_p99_ms": round(med(r.p99_ms for r in target), 2),
-        "baseline_rps": round(med(r.requests_per_second for r in baseline), 1),
-        "baseline_p50_ms": round(med(r.p50_ms for r in baseline), 2),
-        "baseline_p99_ms": round(med(r.p99_ms for r in baseline), 2),
-        "errors": sum(r.errors for r in target + baseline),
-    }
-    result["throughput_ratio"] = round(result["target_rps"] / result["baseline_rps"], 3)
-    return result
 
 
 def _answered_by(base: str, queries: list[str]) -> dict[str, int]:
