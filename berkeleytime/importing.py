@@ -14,13 +14,18 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import CommandError
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from berkeleytime.signals import import_failed
 
 
 class DataFileError(CommandError):
@@ -199,3 +204,45 @@ def assign_changed(instance, values: dict) -> bool:
             setattr(instance, name, value)
             changed = True
     return changed
+
+
+class ImportCommand(BaseCommand):
+    """The frame every ``import_*`` command shares: --data-dir, a progress bar, the report, failure signalled.
+
+    A subclass names itself and implements ``run``; its extra arguments come
+    from ``add_arguments`` after ``super().add_arguments(parser)``.
+    """
+
+    importer: str  # the name sent with import_failed ("catalog", "grades", ...)
+    unit_label: str  # what the progress bar counts ("catalog files")
+    done: str  # the last line of a successful run
+
+    def add_arguments(self, parser):
+        parser.add_argument("--data-dir", type=Path, default=None, help="defaults to BT_DATA_DIR")
+        parser.add_argument("--no-progress", action="store_true", help="no progress bar even on a terminal")
+
+    def source(self, data_dir: Path, **options) -> str:
+        """What the run reads, for its first line."""
+        return str(data_dir)
+
+    def run(self, data_dir: Path, report: ImportReport, progress, **options) -> Iterable[str]:
+        """Import; return the summary lines to print after the report's."""
+        raise NotImplementedError
+
+    def handle(self, *args, data_dir: Path | None = None, no_progress: bool = False, **options):
+        data_dir = Path(data_dir or settings.BT_DATA_DIR)
+        report = ImportReport()
+        show_bar = not no_progress and sys.stderr.isatty()
+
+        def progress(items):
+            return tqdm(items, desc=self.unit_label, unit="file", disable=not show_bar)
+
+        self.stdout.write(f"Importing {self.source(data_dir, **options)}")
+        try:
+            summary = list(self.run(data_dir, report, progress, **options))
+        except CommandError as error:
+            import_failed.send(sender=self.__class__, importer=self.importer, error=error)
+            raise
+        for line in [*report.lines(), *summary]:
+            self.stdout.write(line)
+        self.stdout.write(self.style.SUCCESS(self.done))

@@ -7,46 +7,28 @@ Run import_catalog first: grades attach to catalog courses. Safe to re-run.
 A malformed file stops the run with file:line: reason and changes nothing.
 """
 
-import sys
 from pathlib import Path
 
-from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
-from tqdm import tqdm
-
-from berkeleytime.importing import ImportReport
-from berkeleytime.signals import import_failed
+from berkeleytime.importing import ImportCommand
 from grades.services import FORMATS, import_grades
 
 
-class Command(BaseCommand):
+class Command(ImportCommand):
     help = "Import grade distributions from the Berkeley data set or from the given files."
+    importer, unit_label, done = "grades", "grade files", "Grade import finished."
 
     def add_arguments(self, parser):
         parser.add_argument("files", nargs="*", type=Path, help="grade files; default: all of BT_DATA_DIR")
-        parser.add_argument("--data-dir", type=Path, default=None, help="defaults to BT_DATA_DIR")
+        super().add_arguments(parser)
         parser.add_argument("--format", choices=FORMATS, default=None, help="skip detection: every file is this")
-        parser.add_argument("--no-progress", action="store_true", help="no progress bar even on a terminal")
 
-    def handle(self, *args, files=(), data_dir=None, format=None, no_progress=False, **options):
-        data_dir = Path(data_dir or settings.BT_DATA_DIR)
-        report = ImportReport()
-        show_bar = not no_progress and sys.stderr.isatty()
+    def source(self, data_dir, files=(), **options):
+        return f"grades from {', '.join(map(str, files)) if files else data_dir}"
 
-        def progress(items):
-            return tqdm(items, desc="grade files", unit="file", disable=not show_bar)
-
-        self.stdout.write(f"Importing grades from {', '.join(map(str, files)) if files else data_dir}")
-        try:
-            importer = import_grades(data_dir, report, list(files) or None, format, progress)
-        except CommandError as error:
-            import_failed.send(sender=self.__class__, importer="grades", error=error)
-            raise
-        for line in report.lines():
-            self.stdout.write(line)
+    def run(self, data_dir, report, progress, files=(), format=None, **options):
+        importer = import_grades(data_dir, report, list(files) or None, format, progress)
         if importer.withheld:
-            self.stdout.write(f"withheld by the CalAnswers privacy rule: {importer.withheld} sections")
+            yield f"withheld by the CalAnswers privacy rule: {importer.withheld} sections"
         if importer.superseded:
             detail = ", ".join(f"{source}: {n}" for source, n in sorted(importer.superseded.items()))
-            self.stdout.write(f"superseded by a better source for the same course and term: {detail}")
-        self.stdout.write(self.style.SUCCESS("Grade import finished."))
+            yield f"superseded by a better source for the same course and term: {detail}"
