@@ -116,6 +116,21 @@ def test_every_course_has_a_search_document():
     assert CourseDocument.objects.count() == Course.objects.count() > 10_000
 
 
+def test_a_refresh_leaves_no_index_entries_pending():
+    # given every document rewritten, as the nightly import does
+    from django.db import connection
+
+    from search.documents import _GIN_INDEXES, refresh_documents
+
+    refresh_documents(None)
+    # then each GIN index has merged its new entries (a pending list makes the planner skip the index)
+    assert set(_GIN_INDEXES) == {"search_document_vector", "search_document_title_trgm", "search_word_trgm_gin"}
+    with connection.cursor() as cursor:
+        for index in _GIN_INDEXES:
+            cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [index])
+            assert cursor.fetchone()[0] == 0, index
+
+
 def test_nothing_matches_nothing():
     assert codes("qqqqqqqqqqqq") == []
     assert selectors.search("!!!", 10).hits == []
