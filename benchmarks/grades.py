@@ -14,30 +14,15 @@ tables. Target: under 60 s.
 from __future__ import annotations
 
 import io
-import os
 import subprocess
 import sys
 import time
 
-import psycopg
-
 from benchmarks import harness
 
 
-def _connect():
-    import environ
-
-    config = environ.Env.db_url_config(os.environ["DATABASE_URL"])
-    kwargs = {"dbname": config["NAME"], "user": config["USER"] or None, "password": config["PASSWORD"] or None}
-    if config.get("HOST"):
-        kwargs.update(host=config["HOST"], port=config.get("PORT") or 5432)
-    elif config.get("OPTIONS", {}).get("host"):
-        kwargs.update(host=config["OPTIONS"]["host"])
-    return psycopg.connect(**kwargs, autocommit=True)
-
-
 def busiest_course() -> tuple[str, str, int]:
-    with _connect() as db:
+    with harness.connect() as db:
         return db.execute(
             "SELECT c.subject_id, c.number, COUNT(*) FROM grades_grade g JOIN catalog_course c ON c.id = g.course_id "
             "GROUP BY c.subject_id, c.number ORDER BY COUNT(*) DESC LIMIT 1"
@@ -84,7 +69,7 @@ def _copy_seconds(db, table: str, columns: str) -> tuple[float, int]:
 
 def bench_import(options) -> dict:
     manage = [sys.executable, str(harness.BASE_DIR / "manage.py")]
-    with _connect() as db:
+    with harness.connect() as db:
         db.execute("DELETE FROM grades_grade_instructors")
         db.execute("DELETE FROM grades_grade")
         db.execute("DELETE FROM grades_instructor")
@@ -92,7 +77,7 @@ def bench_import(options) -> dict:
     started = time.perf_counter()
     subprocess.run([*manage, "import_grades", "--no-progress"], check=True, stdout=subprocess.DEVNULL)
     import_seconds = time.perf_counter() - started
-    with _connect() as db:
+    with harness.connect() as db:
         columns = ", ".join(
             row[0]
             for row in db.execute(
