@@ -27,7 +27,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from prometheus_client import REGISTRY, CollectorRegistry, Counter, Histogram, multiprocess
-from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.exposition import choose_encoder
 
 from .signals import data_imported, import_failed
@@ -173,39 +172,14 @@ def connect_signals() -> None:
     import_failed.connect(count_import_failure, dispatch_uid="berkeleytime.metrics.count_import_failure")
 
 
-class LastImportCollector:
-    """The last committed run of each importer, read from the database at scrape time.
+# Collectors that read the database at scrape time, registered by the apps that own the data.
+_database_collectors: list = []
 
-    The nightly import runs in a CronJob's pod that Prometheus never scrapes, so
-    its counters die with it; the ImportRun rows it writes do not."""
 
-    def collect(self):
-        from catalog.models import ImportRun
-
-        finished = GaugeMetricFamily(
-            "berkeleytime_last_import_timestamp_seconds",
-            "When each importer's last committed run finished (Unix time).",
-            labels=["importer"],
-        )
-        rows = GaugeMetricFamily(
-            "berkeleytime_last_import_rows_read",
-            "Rows read by each importer's last committed run.",
-            labels=["importer"],
-        )
-        try:
-            latest = (
-                ImportRun.objects
-                .order_by("importer", "-finished_at")
-                .distinct("importer")
-                .values_list("importer", "finished_at", "rows_read")
-            )  # fmt: skip
-            for importer, finished_at, rows_read in latest:
-                finished.add_metric([importer], finished_at.timestamp())
-                rows.add_metric([importer], rows_read)
-        except Exception:  # a database outage must not take /metrics down with it
-            return
-        yield finished
-        yield rows
+def register_database_collector(collector) -> None:
+    """Add a collector to every /metrics answer (apps call this from their ready())."""
+    if not any(type(c) is type(collector) for c in _database_collectors):
+        _database_collectors.append(collector)
 
 
 def registry() -> CollectorRegistry:
@@ -216,7 +190,8 @@ def registry() -> CollectorRegistry:
     else:
         combined = CollectorRegistry()
         combined.register(_Delegate(REGISTRY))
-    combined.register(LastImportCollector())
+    for collector in _database_collectors:
+        combined.register(collector)
     return combined
 
 

@@ -5,8 +5,8 @@ from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import Q
 
-from .codes import normalize_number, normalize_subject
-from .terms import TermRef
+from sources.codes import normalize_number, normalize_subject
+from sources.terms import TermRef
 
 
 class Subject(models.Model):
@@ -237,21 +237,3 @@ class Section(models.Model):
 
     def __str__(self) -> str:
         return f"{self.course.code} {self.kind} {self.number} ({self.term})"
-
-
-class ImportRun(models.Model):
-    """One run of a data importer: what it read and changed, for operators and the dashboard."""
-
-    importer = models.CharField(max_length=64)
-    started_at = models.DateTimeField()
-    finished_at = models.DateTimeField()
-    rows_read = models.PositiveIntegerField(default=0)
-    created = models.PositiveIntegerField(default=0)
-    updated = models.PositiveIntegerField(default=0)
-    rejected = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        ordering = ["-finished_at"]
-
-    def __str__(self) -> str:
-        return f"{self.importer} at {self.finished_at:%Y-%m-%d %H:%M}"

@@ -2,8 +2,9 @@
 
 from django.db.models import Count, F, Prefetch, Q
 
+from sources.terms import InvalidTerm, TermRef
+
 from .models import Course, Section, Subject, Term, lookup_course
-from .terms import InvalidTerm, TermRef
 
 
 def course_for_detail(subject: str, number: str) -> Course | None:

@@ -8,10 +8,10 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
-from berkeleytime.importing import ImportReport, assign_changed, record_import
+from sources.codes import level_for_number, number_digits
+from sources.importing import ImportReport, assign_changed, record_import
 
-from .codes import level_for_number, number_digits
-from .importers.sources import CatalogSources, CatalogState
+from .importers.state import CatalogSources, CatalogState
 from .models import Course, CourseAlias, Requirement, Section, Subject, Term
 
 COURSE_FIELDS = [

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.exceptions import FieldError
 from django.db import DatabaseError, connection
 
-from catalog.models import ImportRun
+from sources.models import ImportRun
 
 logger = logging.getLogger(__name__)
 

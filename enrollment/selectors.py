@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, Max, Min, OuterRef
 
-from catalog.codes import split_code
 from catalog.models import Course, Term, lookup_course
 from catalog.selectors import UnknownTerm, term_by_slug
+from sources.codes import split_code
 
 from .models import EnrollmentPoint, PhaseMark, TermPhases, blank_phases
 

@@ -12,9 +12,10 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
-from berkeleytime.importing import DataFileError, ImportReport, assign_changed, record_import
 from catalog.models import Course, Section, Term, lookup_course
-from catalog.terms import TermRef
+from sources.files import DataFileError
+from sources.importing import ImportReport, assign_changed, record_import
+from sources.terms import TermRef
 
 from .importers.history import CourseHistory, read_history_file
 from .models import EnrollmentPoint, SectionEnrollmentPoint, TermPhases

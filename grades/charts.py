@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from catalog.terms import TermRef
+from sources.terms import TermRef
 
 from .maths import GRADES
 

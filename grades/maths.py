@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-LETTERS = ("A+", "A", "A-", "B+", "B", "B-", "C+", "C", "C-", "D+", "D", "D-", "F")
-GRADES = (*LETTERS, "P", "NP")
+from sources.grades import GRADES, LETTERS
+
+__all__ = ["GRADES", "LETTERS", "POINTS", "gpa", "letter_for", "summarize"]
 
 POINTS = {
     "A+": 4.0, "A": 4.0, "A-": 3.7,

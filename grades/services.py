@@ -25,11 +25,12 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from berkeleytime.importing import DataFileError, ImportReport, csv_rows, read_text, record_import
-from catalog.codes import normalize_number, normalize_subject
 from catalog.models import Course, CourseAlias, Term
+from sources import grades as formats
+from sources.codes import normalize_number, normalize_subject
+from sources.files import DataFileError, csv_rows, read_text
+from sources.importing import ImportReport, record_import
 
-from .importers import formats
 from .models import GRADE_FIELDS, Grade, Instructor
 
 SOURCE_PRIORITY = {"formatted": 1, "calanswers": 2, "legacy": 3, "history": 4}

@@ -2,8 +2,8 @@ from decimal import Decimal
 
 import factory
 
-from catalog.codes import level_for_number, number_digits
 from catalog.models import Course, Subject, Term
+from sources.codes import level_for_number, number_digits
 
 
 class SubjectFactory(factory.django.DjangoModelFactory):

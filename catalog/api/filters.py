@@ -4,9 +4,9 @@ from django.db.models import F
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from catalog.codes import normalize_subject
 from catalog.models import LEVEL_CHOICES, Course, Requirement, Subject
 from catalog.selectors import UnknownTerm, term_by_slug
+from sources.codes import normalize_subject
 
 ORDERINGS = {
     "code": ("subject_id", "number_digits", "number"),

@@ -26,9 +26,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from berkeleytime.importing import DataFileError, ImportReport, json_array_items, load_json
-from catalog.terms import InvalidTerm, TermRef
-from grades.importers.formats import history_course
+from sources.files import DataFileError, json_array_items, load_json
+from sources.grades import history_course
+from sources.importing import ImportReport
+from sources.terms import InvalidTerm, TermRef
 
 FALL_2026 = TermRef.of("fall", 2026)
 CURRENT_PERIOD_KEY = "enrollmentHistory"

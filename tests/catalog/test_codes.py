@@ -1,13 +1,13 @@
 import pytest
 
-from catalog.codes import (
+from sources.codes import (
     course_code,
     is_cross_listed_number,
     level_for_number,
     normalize_number,
     normalize_subject,
 )
-from catalog.terms import InvalidTerm, TermRef
+from sources.terms import InvalidTerm, TermRef
 
 
 @pytest.mark.parametrize(

@@ -216,3 +216,11 @@ def test_the_entrypoint_runs_a_job_command_as_given_without_the_check():
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "job ran"
+
+
+def test_the_image_byte_compiles_every_package_it_runs():
+    compiled = re.search(r"python -m compileall -q ([^&]+)", re.sub(r"\\\n", " ", DOCKERFILE)).group(1).split()
+    packages = sorted(p.parent.name for p in BASE_DIR.glob("*/apps.py"))
+
+    assert packages
+    assert sorted(set(packages) - set(compiled)) == []

@@ -7,10 +7,10 @@ import yaml
 from django.conf import settings
 from django.core.management.base import CommandError
 
-from berkeleytime.importing import ImportReport
-from catalog.codes import normalize_number, normalize_subject
-from grades.importers import formats
 from grades.services import detect_format
+from sources import grades as formats
+from sources.codes import normalize_number, normalize_subject
+from sources.importing import ImportReport
 
 DATA = Path(settings.BT_DATA_DIR)
 CALANSWERS_HEADER = (

@@ -9,8 +9,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from catalog.models import Course
-from grades.importers.formats import FORMATTED_HEADER
 from grades.models import CourseGrades, Grade, Instructor
+from sources.grades import FORMATTED_HEADER
 from tests.factories import CourseFactory, SubjectFactory
 
 pytestmark = pytest.mark.django_db

@@ -4,10 +4,10 @@ loading, updates after imports, and the fallback to postgres when the server goe
 import pytest
 from prometheus_client import REGISTRY
 
-from berkeleytime.importing import ImportReport
 from berkeleytime.signals import data_imported
 from catalog.models import Course
 from search import index, selectors
+from sources.importing import ImportReport
 
 from .conftest import start_server
 

@@ -2,11 +2,11 @@
 
 import pytest
 
-from berkeleytime.importing import ImportReport
 from berkeleytime.signals import data_imported
 from catalog.models import Course
 from search import selectors
 from search.models import CourseDocument
+from sources.importing import ImportReport
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,8 @@ Safe to re-run: a second run changes nothing. A malformed file stops the run
 with file:line: reason and leaves the database exactly as it was.
 """
 
-from berkeleytime.importing import ImportCommand
 from catalog.services import import_catalog
+from sources.importing import ImportCommand
 
 
 class Command(ImportCommand):

@@ -9,8 +9,8 @@ nothing. A malformed file stops the run with file:line: reason and leaves the
 database exactly as it was.
 """
 
-from berkeleytime.importing import ImportCommand
 from enrollment.services import import_enrollment
+from sources.importing import ImportCommand
 
 
 class Command(ImportCommand):

@@ -13,9 +13,9 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from berkeleytime.importing import ImportReport
 from berkeleytime.signals import import_failed
 from enrollment.services import record_enrollment
+from sources.importing import ImportReport
 
 
 def _date(value: str) -> datetime.date:

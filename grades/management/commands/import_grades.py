@@ -9,8 +9,8 @@ A malformed file stops the run with file:line: reason and changes nothing.
 
 from pathlib import Path
 
-from berkeleytime.importing import ImportCommand
 from grades.services import FORMATS, import_grades
+from sources.importing import ImportCommand
 
 
 class Command(ImportCommand):

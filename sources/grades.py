@@ -15,9 +15,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from berkeleytime.importing import DataFileError, ImportReport, csv_rows, find_header, json_array_items, load_json
-from catalog.terms import InvalidTerm, TermRef
-from grades.maths import GRADES, LETTERS
+from .files import DataFileError, csv_rows, find_header, json_array_items, load_json
+from .importing import ImportReport
+from .terms import InvalidTerm, TermRef
+
+# The grades the data set's distributions count: letter grades, then Pass and Not Pass.
+LETTERS = ("A+", "A", "A-", "B+", "B", "B-", "C+", "C", "C-", "D+", "D", "D-", "F")
+GRADES = (*LETTERS, "P", "NP")
 
 FORMATTED_HEADER = ["Abbreviation", "CourseNum", "CCN", "SectionNum", "CourseDesc", "Instructor", "Level", *GRADES]
 LEGACY_2007_HEADER = [

@@ -21,10 +21,11 @@ from pathlib import Path
 
 import yaml
 
-from berkeleytime.importing import DataFileError, ImportReport, csv_rows, json_array_items, load_json, read_text
-from catalog.codes import is_cross_listed_number, normalize_number, normalize_subject
-from catalog.terms import TermRef
-from grades.importers import formats
+from sources import grades as formats
+from sources.codes import is_cross_listed_number, normalize_number, normalize_subject
+from sources.files import DataFileError, csv_rows, json_array_items, load_json, read_text
+from sources.importing import ImportReport
+from sources.terms import TermRef
 
 SUMMER_2026 = TermRef.of("summer", 2026)
 
