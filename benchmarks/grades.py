@@ -72,6 +72,7 @@ def bench_import(options) -> dict:
     with harness.connect() as db:
         db.execute("DELETE FROM grades_grade_instructors")
         db.execute("DELETE FROM grades_grade")
+        db.execute("DELETE FROM grades_instructorspelling")
         db.execute("DELETE FROM grades_instructor")
         db.execute("DELETE FROM grades_coursegrades")
     started = time.perf_counter()

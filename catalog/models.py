@@ -151,6 +151,9 @@ class Course(models.Model):
     # Refreshed by the grade importer so listings need no aggregate per request.
     has_grades = models.BooleanField(default=False, db_index=True)
     cross_listings = models.ManyToManyField("self", symmetrical=True, blank=True)
+    # The lowest id among the course and its cross-listings: one class under
+    # several codes shares one group, and its grades are counted together.
+    listing_group = models.BigIntegerField(null=True, blank=True, db_index=True)
     requirements = models.ManyToManyField(Requirement, blank=True, related_name="courses")
     terms = models.ManyToManyField(Term, blank=True, related_name="courses")
 
@@ -181,6 +184,25 @@ class Course(models.Model):
     def display_title(self) -> str:
         return self.title or self.abbreviated_title
 
+    def former_codes(self) -> list[dict]:
+        """[{'codes': ['ELENG 126', 'EL ENG 126'], 'until': Term}, ...]: the codes the course
+        had before its current one, each with the last term taught under it, latest first."""
+        formers: dict[int | None, list[CourseAlias]] = {}
+        for alias in self.aliases.all():
+            if alias.kind == CourseAlias.FORMER:
+                formers.setdefault(alias.last_term_id, []).append(alias)
+        found = [
+            {
+                "codes": [a.code for a in sorted(aliases, key=lambda a: (" " in a.code.rpartition(" ")[0], a.code))],
+                "until": aliases[0].last_term,
+            }
+            for aliases in formers.values()
+        ]
+        return sorted(found, key=lambda f: -(f["until"].sort_key if f["until"] else 0))
+
+    def spellings(self) -> list[str]:
+        return [alias.code for alias in self.aliases.all() if alias.kind == CourseAlias.SPELLING]
+
 
 def _plain(value: Decimal | None) -> str:
     if value is None:
@@ -189,11 +211,18 @@ def _plain(value: Decimal | None) -> str:
 
 
 class CourseAlias(models.Model):
-    """Another spelling of a course's code: 'EL ENG 120' for 'ELENG 120'."""
+    """Another code that answers for a course: a spelling ('EL ENG 120' for
+    'ELENG 120') or a former code ('ELENG 126', which became 'EECS 126')."""
+
+    SPELLING, FORMER = "spelling", "former"
+    KIND_CHOICES = [(SPELLING, "Another spelling"), (FORMER, "A former code")]
 
     code = models.CharField(max_length=40, unique=True)
     code_compact = models.CharField(max_length=40, db_index=True)
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="aliases")
+    kind = models.CharField(max_length=8, choices=KIND_CHOICES, default=SPELLING)
+    # A former code: the last term the course was taught under it.
+    last_term = models.ForeignKey(Term, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         ordering = ["code"]

@@ -4,7 +4,7 @@ from django.db.models import Count, F, Prefetch, Q
 
 from sources.terms import InvalidTerm, TermRef
 
-from .models import Course, Section, Subject, Term, lookup_course
+from .models import Course, CourseAlias, Section, Subject, Term, lookup_course
 
 
 def course_for_detail(subject: str, number: str) -> Course | None:
@@ -16,7 +16,7 @@ def course_for_detail(subject: str, number: str) -> Course | None:
         Course.objects.select_related("subject")
         .annotate(gpa=F("grade_summary__gpa"), grade_letter=F("grade_summary__letter"))
         .prefetch_related(
-            "aliases",
+            Prefetch("aliases", queryset=CourseAlias.objects.select_related("last_term")),
             "requirements",
             Prefetch("cross_listings", queryset=Course.objects.only("code", "title", "subject_id", "number")),
             Prefetch("terms", queryset=Term.objects.order_by("-sort_key")),

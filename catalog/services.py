@@ -8,11 +8,13 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from berkeleytime.db import bulk_update
 from sources.codes import level_for_number, number_digits
 from sources.importing import ImportReport, assign_changed, record_import
 
-from .importers.state import CatalogSources, CatalogState
+from .importers.state import CatalogSources, CatalogState, quality
 from .models import Course, CourseAlias, Requirement, Section, Subject, Term
+from .signals import course_merged
 
 COURSE_FIELDS = [
     "title",
@@ -24,7 +26,6 @@ COURSE_FIELDS = [
     "level",
     "number_digits",
     "code_compact",
-    "has_grades",
 ]
 SECTION_FIELDS = [
     "parent",
@@ -41,14 +42,17 @@ SECTION_FIELDS = [
 ]
 
 
-def import_catalog(data_dir: Path, report: ImportReport, progress=lambda tasks: tasks) -> CatalogState:
-    """Read every source, then write in one transaction: a bad file leaves the database as it was."""
+def import_catalog(
+    data_dir: Path, report: ImportReport, progress=lambda tasks: tasks, reviewed_file: Path | None = None
+) -> CatalogState:
+    """Read every source, then write in one transaction: a bad file leaves the database as it was.
+    ``reviewed_file`` replaces catalog/reviewed/courses.txt."""
     started = timezone.now()
-    state = CatalogSources(data_dir, report).read_all(progress)
+    state = CatalogSources(data_dir, report, reviewed_file).read_all(progress)
     with transaction.atomic():
         CatalogWriter(state, report).write()
         course_ids = set(Course.objects.filter(code__in=state.courses).values_list("id", flat=True))
-        record_import("catalog", started, report, course_ids, sender=CatalogWriter)
+        record_import("catalog", started, report, course_ids, sender=CatalogWriter, details=quality(state))
     return state
 
 
@@ -62,9 +66,12 @@ class CatalogWriter:
         self.write_terms()
         self.write_requirements()
         self.write_courses()
+        self.write_merges()
         self.write_aliases()
         self.write_links()
+        self.write_listing_groups()
         self.write_sections()
+        self.remove_empty_subjects()
 
     def write_subjects(self) -> None:
         existing = {s.code: s for s in Subject.objects.all()}
@@ -78,7 +85,7 @@ class CatalogWriter:
                 subject.name, subject.spellings = entry["name"], spellings
                 update.append(subject)
         Subject.objects.bulk_create(create)
-        Subject.objects.bulk_update(update, ["name", "spellings"])
+        bulk_update(Subject, update, ["name", "spellings"])
         self.report.created["subjects"] += len(create)
         self.report.updated["subjects"] += len(update)
 
@@ -101,7 +108,7 @@ class CatalogWriter:
                 requirement.name, requirement.kind = name, kind
                 update.append(requirement)
         Requirement.objects.bulk_create(create)
-        Requirement.objects.bulk_update(update, ["name", "kind"])
+        bulk_update(Requirement, update, ["name", "kind"])
         self.report.created["requirements"] += len(create)
         self.report.updated["requirements"] += len(update)
         self.requirements = {r.slug: r for r in Requirement.objects.all()}
@@ -120,48 +127,75 @@ class CatalogWriter:
                 "level": level_for_number(state.number),
                 "number_digits": number_digits(state.number),
                 "code_compact": code.replace(" ", ""),
-                "has_grades": state.has_grades,
             }
             course = existing.get(code)
             if course is None:
-                create.append(Course(subject_id=state.subject, number=state.number, code=code, **values))
+                # has_grades is the grade import's to keep; a new course starts with what the files say.
+                create.append(Course(subject_id=state.subject, number=state.number, code=code,
+                                     has_grades=state.has_grades, **values))  # fmt: skip
                 continue
             if assign_changed(course, values):
                 update.append(course)
         Course.objects.bulk_create(create, batch_size=2000)
-        Course.objects.bulk_update(update, COURSE_FIELDS, batch_size=2000)
+        bulk_update(Course, update, COURSE_FIELDS, batch_size=2000)
         self.report.created["courses"] += len(create)
         self.report.updated["courses"] += len(update)
         self.courses = dict(Course.objects.values_list("code", "id"))
 
-    def write_aliases(self) -> None:
+    def wanted_aliases(self) -> dict[str, tuple[int, str, int | None]]:
+        """alias code -> (course id, kind, last term id) for every spelling and former code."""
+        term_ids = {ref: term.id for ref, term in self.terms.items()}
         wanted = {}
         for code, state in self.state.courses.items():
             for alias in state.aliases:
-                if alias not in self.state.courses:  # never shadow a real course
-                    wanted[alias] = self.courses[code]
+                wanted[alias] = (self.courses[code], CourseAlias.SPELLING, None)
+            for alias, until in state.former.items():
+                wanted[alias] = (self.courses[code], CourseAlias.FORMER, term_ids.get(until))
+        return {alias: value for alias, value in wanted.items() if alias not in self.state.courses}
+
+    def write_merges(self) -> None:
+        """A course whose code is now another course's former code or spelling is
+        merged into it: the apps built on the catalog move what they keep for it
+        (course_merged), then its row goes."""
+        wanted = self.wanted_aliases()
+        retired = [(course_id, wanted[code][0]) for code, course_id in self.courses.items() if code in wanted]
+        for old_id, new_id in retired:
+            course_merged.send(sender=CatalogWriter, old_id=old_id, new_id=new_id)
+        if retired:
+            Course.objects.filter(id__in=[old for old, _ in retired]).delete()
+            self.report.deleted["courses merged into another"] += len(retired)
+            self.courses = dict(Course.objects.values_list("code", "id"))
+
+    def write_aliases(self) -> None:
+        wanted = self.wanted_aliases()
         existing = {a.code: a for a in CourseAlias.objects.all()}
-        create = [
-            CourseAlias(code=alias, code_compact=alias.replace(" ", ""), course_id=course_id)
-            for alias, course_id in wanted.items()
-            if alias not in existing
-        ]
-        update = []
-        for alias, course_id in wanted.items():
+        create, update = [], []
+        for alias, (course_id, kind, last_term_id) in wanted.items():
             row = existing.get(alias)
-            if row is not None and row.course_id != course_id:
-                row.course_id = course_id
+            if row is None:
+                create.append(CourseAlias(code=alias, code_compact=alias.replace(" ", ""), course_id=course_id,
+                                          kind=kind, last_term_id=last_term_id))  # fmt: skip
+            elif assign_changed(row, {"course_id": course_id, "kind": kind, "last_term_id": last_term_id}):
                 update.append(row)
+        stale = [row.id for code, row in existing.items() if code not in wanted]
+        CourseAlias.objects.filter(id__in=stale).delete()
         CourseAlias.objects.bulk_create(create, batch_size=2000)
-        CourseAlias.objects.bulk_update(update, ["course"])
+        bulk_update(CourseAlias, update, ["course", "kind", "last_term"], batch_size=2000)
         self.report.created["aliases"] += len(create)
         self.report.updated["aliases"] += len(update)
+        if stale:
+            self.report.deleted["aliases"] += len(stale)
 
     def _sync_links(self, through, left: str, right: str, wanted: set[tuple[int, int]], label: str) -> None:
-        existing = set(through.objects.values_list(left, right))
-        add = wanted - existing
+        """The link table holds exactly ``wanted``."""
+        existing = {(a, b): pk for pk, a, b in through.objects.values_list("pk", left, right)}
+        add = wanted - existing.keys()
+        stale = [pk for pair, pk in existing.items() if pair not in wanted]
+        through.objects.filter(pk__in=stale).delete()
         through.objects.bulk_create([through(**{left: a, right: b}) for a, b in add], batch_size=5000)
         self.report.created[label] += len(add)
+        if stale:
+            self.report.deleted[label] += len(stale)
 
     def write_links(self) -> None:
         term_ids = {ref: term.id for ref, term in self.terms.items()}
@@ -183,6 +217,28 @@ class CatalogWriter:
             ids = [self.courses[code] for code in group]
             pairs.update((a, b) for a in ids for b in ids if a != b)
         self._sync_links(Course.cross_listings.through, "from_course_id", "to_course_id", pairs, "cross-listings")
+
+    def write_listing_groups(self) -> None:
+        """Each course's listing group: the lowest id among it and its cross-listings."""
+        group_of = {course_id: course_id for course_id in self.courses.values()}
+        for group in self.state.cross_listings:
+            ids = [self.courses[code] for code in group]
+            for course_id in ids:
+                group_of[course_id] = min(ids)
+        update = []
+        for course in Course.objects.only("id", "listing_group"):
+            if course.listing_group != group_of[course.id]:
+                course.listing_group = group_of[course.id]
+                update.append(course)
+        bulk_update(Course, update, ["listing_group"], batch_size=5000)
+        self.report.updated["listing groups"] += len(update)
+
+    def remove_empty_subjects(self) -> None:
+        """A subject no source names any more and no course uses ('LS', now read as 'L&S') goes."""
+        empty = Subject.objects.exclude(code__in=self.state.subjects).filter(courses__isnull=True)
+        removed, _ = empty.delete()
+        if removed:
+            self.report.deleted["subjects"] += removed
 
     def write_sections(self) -> None:
         """Sections of each listed term match the listing: new ones created,
@@ -221,7 +277,7 @@ class CatalogWriter:
                         update.append(section)
                     saved[key] = section
                 Section.objects.bulk_create(create, batch_size=2000)
-                Section.objects.bulk_update(update, SECTION_FIELDS, batch_size=2000)
+                bulk_update(Section, update, SECTION_FIELDS, batch_size=2000)
                 self.report.created["sections"] += len(create)
                 self.report.updated["sections"] += len(update)
             stale = [s.id for s in existing.values()]

@@ -12,6 +12,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from berkeleytime.db import bulk_update
 from catalog.models import Course, Section, Term, lookup_course
 from sources.files import DataFileError
 from sources.importing import ImportReport, assign_changed, record_import
@@ -137,7 +138,7 @@ class HistoryWriter:
                     elif tuple(row[4:]) != tuple(values.values()):
                         update.append(EnrollmentPoint(id=row[0], course=course, term=term, date=date, **values))
         EnrollmentPoint.objects.bulk_create(create, batch_size=5000)
-        EnrollmentPoint.objects.bulk_update(update, POINT_FIELDS, batch_size=2000)
+        bulk_update(EnrollmentPoint, update, POINT_FIELDS, batch_size=2000)
         self.report.created["enrollment points"] += len(create)
         self.report.updated["enrollment points"] += len(update)
         self.course_ids = {point.course_id for point in create + update}
@@ -242,7 +243,7 @@ class SnapshotWriter:
             elif assign_changed(point, values):
                 update.append(point)
         EnrollmentPoint.objects.bulk_create(create, batch_size=2000)
-        EnrollmentPoint.objects.bulk_update(update, POINT_FIELDS, batch_size=2000)
+        bulk_update(EnrollmentPoint, update, POINT_FIELDS, batch_size=2000)
         self.report.created["enrollment points"] += len(create)
         self.report.updated["enrollment points"] += len(update)
         self.course_ids = {point.course_id for point in create + update}
@@ -262,6 +263,6 @@ class SnapshotWriter:
             elif assign_changed(point, values):
                 update.append(point)
         SectionEnrollmentPoint.objects.bulk_create(create, batch_size=2000)
-        SectionEnrollmentPoint.objects.bulk_update(update, SECTION_POINT_FIELDS, batch_size=2000)
+        bulk_update(SectionEnrollmentPoint, update, SECTION_POINT_FIELDS, batch_size=2000)
         self.report.created["section points"] += len(create)
         self.report.updated["section points"] += len(update)

@@ -1,3 +1,4 @@
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Sum
 
@@ -16,6 +17,8 @@ GRADE_FIELDS = {
 
 
 class Instructor(models.Model):
+    """One person who taught, under the spelling of their name shown (grades.instructors)."""
+
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
 
@@ -26,9 +29,29 @@ class Instructor(models.Model):
         return self.name
 
 
+class InstructorSpelling(models.Model):
+    """A way the sources write an instructor's name, or the name of an
+    instructor page that no longer exists on its own: its slug redirects."""
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, db_index=True)
+    instructor = models.ForeignKey(Instructor, on_delete=models.CASCADE, related_name="spellings")
+    # Written so in today's data (listed on the instructor's page), not only an old page's name.
+    seen = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} -> {self.instructor_id}"
+
+
 class GradeQuerySet(models.QuerySet):
     def for_course(self, course: Course) -> "GradeQuerySet":
-        return self.filter(course=course)
+        """The course's sections under every code it is listed as (cross-listings count together)."""
+        if course.listing_group is None:
+            return self.filter(course=course)
+        return self.filter(course__listing_group=course.listing_group)
 
     def in_terms(self, terms) -> "GradeQuerySet":
         return self.filter(term__in=terms) if terms else self
@@ -71,6 +94,8 @@ class Grade(models.Model):
     ccn = models.CharField(max_length=16, blank=True)
     level = models.CharField(max_length=8, blank=True)  # "under", "grad" or unknown
     instructors = models.ManyToManyField(Instructor, blank=True, related_name="grades")
+    # The instructors as the source wrote them; ``instructors`` links the people they are.
+    instructor_names = ArrayField(models.CharField(max_length=200), default=list, blank=True)
     a_plus = models.PositiveIntegerField(default=0)
     a = models.PositiveIntegerField(default=0)
     a_minus = models.PositiveIntegerField(default=0)

@@ -12,6 +12,7 @@ def course_panel(request, course) -> dict | None:
     return {
         "template": "grades/_course_panel.html",
         "summary": summary,
+        "listings": selectors.listings(course),
         "result": result,
         "chart": charts.histogram([result], f"Grade distribution of {course.code}, all terms", width=420),
         "link": f"/grades/?s={course.subject_id}/{course.number}",

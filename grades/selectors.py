@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, Sum
 
 from catalog.models import Course, Term, lookup_course
 from catalog.selectors import UnknownTerm, term_by_slug
 
 from .maths import GRADES, LETTERS, POINTS, letter_for, summarize
-from .models import GRADE_FIELDS, CourseGrades, Grade, Instructor
+from .models import GRADE_FIELDS, CourseGrades, Grade, Instructor, InstructorSpelling
 
 MAX_SELECTIONS = 4
 ALL = "all"
@@ -77,13 +77,24 @@ def resolve_terms(slugs: list[str], parameter: str = "term") -> list[Term]:
     return terms
 
 
+def find_instructor(slug: str) -> Instructor | None:
+    """An instructor by their slug or by the slug of any spelling of their name ('denero-j-s')."""
+    instructor = Instructor.objects.filter(slug=slug).first()
+    if instructor is None:
+        spelling = InstructorSpelling.objects.select_related("instructor").filter(slug=slug).first()
+        instructor = spelling.instructor if spelling else None
+    return instructor
+
+
 def resolve_instructors(slugs: list[str], parameter: str = "instructor") -> list[Instructor]:
     wanted = [s for s in slugs if s and s != ALL]
     found = {i.slug: i for i in Instructor.objects.filter(slug__in=wanted)}
+    for spelling in InstructorSpelling.objects.select_related("instructor").filter(slug__in=set(wanted) - set(found)):
+        found[spelling.slug] = spelling.instructor
     missing = [s for s in wanted if s not in found]
     if missing:
         raise SelectionError(parameter, f"unknown instructor {missing[0][:60]!r}.")
-    return [found[s] for s in dict.fromkeys(wanted)]
+    return list({found[s].id: found[s] for s in wanted}.values())
 
 
 def parse_selection(token: str, parameter: str = "s") -> Selection:
@@ -123,12 +134,13 @@ def options(course: Course) -> dict:
         .annotate(sections=Count("id"), students=Sum(students))
         .order_by("-term__sort_key")
     )
+    rows = Grade.objects.for_course(course)
     instructors = (
-        Instructor.objects.filter(grades__course=course)
+        Instructor.objects.filter(grades__in=rows)
         .annotate(sections=Count("grades", distinct=True))
         .order_by("-sections", "name")
     )
-    pairs = Grade.instructors.through.objects.filter(grade__course=course).values_list(
+    pairs = Grade.instructors.through.objects.filter(grade__in=rows).values_list(
         "instructor__slug", "grade__term__slug"
     )
     taught: dict[str, set[str]] = {}
@@ -203,15 +215,24 @@ def instructor_courses(instructor: Instructor) -> list[dict]:
     everyone = sum(F(GRADE_FIELDS[g]) for g in GRADES)
     rows = (
         Grade.objects.filter(instructors=instructor)
-        .values("course__code", "course__subject_id", "course__number", "course__title", "course__abbreviated_title")
+        .values(
+            "course__code",
+            "course__subject_id",
+            "course__number",
+            "course__title",
+            "course__abbreviated_title",
+            "course__number_digits",
+        )  # fmt: skip
         .annotate(
             points=Sum(_points_sum()),
             letters=Sum(letters),
             students=Sum(everyone),
             sections=Count("id"),
             terms=Count("term", distinct=True),
+            first=Min("term__sort_key"),
+            last=Max("term__sort_key"),
         )
-        .order_by("course__subject_id", "course__code")
+        .order_by("course__subject_id", "course__number_digits", "course__number")
     )
     courses = []
     for row in rows:
@@ -227,21 +248,44 @@ def instructor_courses(instructor: Instructor) -> list[dict]:
                 "students": row["students"],
                 "sections": row["sections"],
                 "terms": row["terms"],
+                "first_term": _term_name(row["first"]),
+                "last_term": _term_name(row["last"]),
             }
         )
     return courses
 
 
+def _term_name(sort_key: int) -> str:
+    """20091 -> 'Spring 2009' (Term.sort_key is year * 10 + season)."""
+    year, season = divmod(sort_key, 10)
+    return f"{('Spring', 'Summer', 'Fall')[season - 1]} {year}"
+
+
 def search_instructors(query: str):
+    """Instructors with a spelling of their name that contains every word of ``query``."""
     queryset = Instructor.objects.annotate(sections=Count("grades"))
-    query = " ".join(query.split())
-    if query:
-        words = query.split()
+    words = query.split()
+    if words:
         condition = Q()
         for word in words:
             condition &= Q(name__icontains=word)
-        queryset = queryset.filter(condition)
+        spelled = InstructorSpelling.objects.filter(condition, instructor=OuterRef("pk"), seen=True)
+        queryset = queryset.filter(Exists(spelled))
     return queryset.order_by("-sections", "name")
+
+
+def spellings(instructor: Instructor) -> list[str]:
+    """The other ways the sources write an instructor's name."""
+    names = instructor.spellings.filter(seen=True).exclude(name=instructor.name).values_list("name", flat=True)
+    return sorted(names, key=str.lower)
+
+
+def listings(course: Course) -> list[str]:
+    """Every code a course's grades are counted under, when it has more than its own."""
+    if course.listing_group is None:
+        return []
+    codes = list(Course.objects.filter(listing_group=course.listing_group).values_list("code", flat=True))
+    return sorted(codes) if len(codes) > 1 else []
 
 
 def course_summary(course: Course) -> CourseGrades | None:

@@ -11,6 +11,14 @@ highest-priority source that has the course in that term are kept:
 So Fall 2023 comes from formatted/, Spring 2024 to Fall 2025 from the grade
 history, and a lower-priority source only fills a course and term that no
 better source has. Importing a better source later deletes the rows it supersedes.
+
+"A course" here is every code it is listed under: its former codes (the
+catalog merged them into it) and its cross-listings (its listing group), so no
+section is counted under two codes. Two grade-history files that land on one
+course (a former code's and the current code's) are not both kept for a term.
+
+After the rows, the instructors: every spelling of every row is grouped into
+people (grades.instructors) and the rows linked to them.
 """
 
 from __future__ import annotations
@@ -22,16 +30,20 @@ from pathlib import Path
 
 import yaml
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
-from catalog.models import Course, CourseAlias, Term
+from berkeleytime.db import bulk_update, copy_insert
+from catalog.models import Course, CourseAlias, Subject, Term
 from sources import grades as formats
-from sources.codes import normalize_number, normalize_subject
+from sources.codes import SubjectCodes, normalize_number
 from sources.files import DataFileError, csv_rows, read_text
-from sources.importing import ImportReport, record_import
+from sources.importing import ImportReport, assign_changed, record_import
+from sources.names import split_names
 
-from .models import GRADE_FIELDS, Grade, Instructor
+from . import instructors as identities
+from .models import GRADE_FIELDS, Grade, Instructor, InstructorSpelling
 
 SOURCE_PRIORITY = {"formatted": 1, "calanswers": 2, "legacy": 3, "history": 4}
 FORMATS = tuple(SOURCE_PRIORITY)
@@ -93,20 +105,27 @@ class Row:
         values = {GRADE_FIELDS[g]: self.counts.get(g, 0) for g in formats.GRADES}
         values["w"] = self.counts.get("W")
         values["i"] = self.counts.get("I")
-        values.update(section=self.section, ccn=self.ccn, level=self.level)
+        values.update(section=self.section, ccn=self.ccn, level=self.level, instructor_names=list(self.instructors))
         return values
 
 
 class GradeImporter:
-    def __init__(self, data_dir: Path, report: ImportReport):
+    def __init__(self, data_dir: Path, report: ImportReport, reviewed_file: Path | None = None):
         self.data_dir = data_dir
         self.report = report
+        self.reviewed_file = reviewed_file or identities.REVIEWED_FILE
         self.superseded: Counter = Counter()
         self.withheld = 0
         self._subject_names = None
         self.courses = dict(Course.objects.values_list("code", "id"))
         self.aliases = dict(CourseAlias.objects.values_list("code_compact", "course_id"))
+        self.groups = {id_: group or id_ for id_, group in Course.objects.values_list("id", "listing_group")}
+        self.subject_codes = SubjectCodes([*Subject.objects.values_list("code", flat=True)])
         self.terms = {t.slug: t.id for t in Term.objects.all()}
+        self.history_repeats = 0
+        self.co_taught = 0
+        self.skipped_decisions: list[str] = []
+        self.quality: Counter = Counter()
 
     # -- reading ----------------------------------------------------------
     @property
@@ -130,7 +149,7 @@ class GradeImporter:
         return formats.read_history(path, self.report)
 
     def course_id(self, subject: str, number: str) -> int | None:
-        code = f"{normalize_subject(subject)} {normalize_number(number)}"
+        code = f"{self.subject_codes.canonical(subject)} {normalize_number(number)}"
         return self.courses.get(code) or self.aliases.get(code.replace(" ", ""))
 
     def term_id(self, ref) -> int:
@@ -150,6 +169,8 @@ class GradeImporter:
                 scopes.add(("history", "course", course_id))
         for record in self.records(path, fmt):
             self.report.read(path)
+            if len(record.instructors) > 1:
+                self.co_taught += 1
             if fmt == "calanswers" and not formats.passes_privacy_rule(record):
                 self.withheld += 1
                 continue
@@ -184,7 +205,7 @@ class GradeImporter:
                     ccn=record.ccn[:16],
                     level=record.level,
                     counts=record.counts,
-                    instructors=tuple(dict.fromkeys(name[:200] for name in record.instructors if name)),
+                    instructors=tuple(record.instructors),
                     path=record.path,
                     line=record.line,
                 )
@@ -192,10 +213,49 @@ class GradeImporter:
         return rows, scopes
 
     # -- writing ----------------------------------------------------------
+    def details(self) -> dict:
+        """What the grade import found and decided, for ImportRun.details and `manage.py data_quality`."""
+        people = {k: v for k, v in self.quality.items() if k not in ("people", "spellings")}
+        return {
+            "co-taught sections": {"read with their names split": self.co_taught},
+            "instructors": {"spellings": self.quality["spellings"], "people": self.quality["people"], **people},
+            "sections a better source has": {"superseded": dict(sorted(self.superseded.items()))},
+            "grade histories repeated under a former code": {"entries dropped": self.history_repeats},
+            "privacy rule": {"sections withheld": self.withheld},
+        }
+
+    def without_repeated_histories(self, rows: list[Row]) -> list[Row]:
+        """Where two grade-history files give a course's entries for one term (a
+        former code's file and the current code's), keep the current code's file."""
+        files: dict[tuple, set[str]] = defaultdict(set)
+        for row in rows:
+            if row.source == "history":
+                files[(row.course_id, row.term_id)].add(row.path)
+        codes = {id_: code for code, id_ in self.courses.items()}
+        drop = set()
+        for (course_id, term_id), paths in files.items():
+            if len(paths) < 2:
+                continue
+
+            def named_here(path: str, course_id=course_id) -> bool:
+                subject, number = formats.history_course(Path(path))
+                return f"{self.subject_codes.canonical(subject)} {normalize_number(number)}" == codes.get(course_id)
+
+            keep = max(sorted(paths), key=named_here)
+            drop |= {(course_id, term_id, path) for path in paths if path != keep}
+        kept = []
+        for row in rows:
+            if (row.course_id, row.term_id, row.path) in drop:
+                self.report.reject(row.path, row.line, "repeats another grade-history file of the same course and term")
+                self.history_repeats += 1
+            else:
+                kept.append(row)
+        return kept
+
     def write(self, rows: list[Row], scopes: set[tuple]) -> set[int]:
         """Bring the database in line with ``rows``; returns the ids of the courses touched."""
         wanted: dict[tuple, Row] = {}
-        for row in rows:
+        for row in self.without_repeated_histories(rows):
             if row.key in wanted:
                 self.report.reject(row.path, row.line, f"duplicate section: {row.source_key}")
                 continue
@@ -204,7 +264,7 @@ class GradeImporter:
         existing = {
             (g["course_id"], g["term_id"], g["source"], g["source_key"]): g
             for g in Grade.objects.values("id", "course_id", "term_id", "source", "source_key", "level",
-                                          "section", "ccn", "w", "i", *GRADE_FIELDS.values())
+                                          "section", "ccn", "w", "i", "instructor_names", *GRADE_FIELDS.values())
         }  # fmt: skip
 
         def in_scope(g: dict) -> bool:
@@ -216,72 +276,141 @@ class GradeImporter:
 
         delete = {key for key, g in existing.items() if key not in wanted and in_scope(g)}
 
-        # Precedence: per course and term, the best source present wins.
+        # Precedence: per course (all its listings) and term, the best source present wins.
         best: dict[tuple[int, int], int] = {}
         for key in [*wanted, *(k for k in existing if k not in delete)]:
-            pair, priority = (key[0], key[1]), SOURCE_PRIORITY[key[2]]
+            pair, priority = (self.groups.get(key[0], key[0]), key[1]), SOURCE_PRIORITY[key[2]]
             best[pair] = min(best.get(pair, priority), priority)
         for key in list(wanted):
-            if SOURCE_PRIORITY[key[2]] > best[(key[0], key[1])]:
+            if SOURCE_PRIORITY[key[2]] > best[(self.groups.get(key[0], key[0]), key[1])]:
                 self.superseded[key[2]] += 1
                 del wanted[key]
-        delete |= {k for k in existing if k not in delete and SOURCE_PRIORITY[k[2]] > best[(k[0], k[1])]}
+        delete |= {
+            k for k in existing if k not in delete and SOURCE_PRIORITY[k[2]] > best[(self.groups.get(k[0], k[0]), k[1])]
+        }
 
-        instructor_ids = self.instructor_ids({name for row in wanted.values() for name in row.instructors})
-        links = defaultdict(set)
-        for grade_id, instructor_id in Grade.instructors.through.objects.values_list("grade_id", "instructor_id"):
-            links[grade_id].add(instructor_id)
-
-        create, update, relink = [], [], {}
+        create, update = [], []
         for key, row in wanted.items():
             values = row.values()
-            people = {instructor_ids[name] for name in row.instructors}
             current = existing.get(key)
             if current is None:
-                grade = Grade(course_id=row.course_id, term_id=row.term_id, source=row.source,
-                              source_key=row.source_key, **values)  # fmt: skip
-                create.append((grade, people))
-                continue
-            if any(current[name] != value for name, value in values.items()):
+                create.append(Grade(course_id=row.course_id, term_id=row.term_id, source=row.source,
+                                    source_key=row.source_key, **values))  # fmt: skip
+            elif any(current[name] != value for name, value in values.items()):
                 update.append(Grade(id=current["id"], course_id=row.course_id, term_id=row.term_id,
                                     source=row.source, source_key=row.source_key, **values))  # fmt: skip
-            if links.get(current["id"], set()) != people:
-                relink[current["id"]] = people
 
         touched = {key[0] for key in delete} | {key[0] for key in wanted}
         deleted_ids = [existing[key]["id"] for key in delete]
         for chunk in _chunks(deleted_ids, 5000):
             Grade.objects.filter(id__in=chunk).delete()
-        Grade.objects.bulk_create([grade for grade, _ in create], batch_size=5000)
-        Grade.objects.bulk_update(update, [*GRADE_FIELDS.values(), "w", "i", "section", "ccn", "level"],
-                                  batch_size=5000)  # fmt: skip
-        through = Grade.instructors.through
-        if relink:
-            through.objects.filter(grade_id__in=list(relink)).delete()
-        new_links = [through(grade_id=g.id, instructor_id=i) for g, people in create for i in people]
-        new_links += [through(grade_id=gid, instructor_id=i) for gid, people in relink.items() for i in people]
-        through.objects.bulk_create(new_links, batch_size=10000)
-
+        row_fields = [*GRADE_FIELDS.values(), "w", "i", "section", "ccn", "level", "instructor_names"]
+        copy_insert(Grade, create, ["course", "term", "source", "source_key", *row_fields])
+        bulk_update(Grade, update, row_fields)
         self.report.created["grade rows"] += len(create)
-        self.report.updated["grade rows"] += len(update) + len(set(relink) - {u.id for u in update})
+        self.report.updated["grade rows"] += len(update)
         self.report.deleted["grade rows"] += len(deleted_ids)
-        return touched
+        return touched | self.write_instructors()
 
-    def instructor_ids(self, names: set[str]) -> dict[str, int]:
-        by_slug = {i.slug: i.id for i in Instructor.objects.all()}
-        create = {}
-        for name in sorted(names):
+    def write_instructors(self) -> set[int]:
+        """Group every spelling of every stored row into people, keep one Instructor
+        per person and a spelling row per spelling, link each row to its people.
+        Returns the courses whose instructors changed."""
+        rows = list(Grade.objects.values_list("id", "course_id", "instructor_names"))
+        taught: dict[str, set[int]] = defaultdict(set)
+        sections: Counter = Counter()
+        for _, course_id, names in rows:
+            for name in names:
+                taught[name].add(self.groups.get(course_id, course_id))
+                sections[name] += 1
+        decisions, self.skipped_decisions = identities.reviewed_decisions(self.reviewed_file, taught.__contains__)
+        found = identities.identify(taught, sections, decisions)
+        self.quality.update(found.found)
+
+        existing = {i.slug: i for i in Instructor.objects.all()}
+        wanted = {}
+        for person in sorted(found.people, key=lambda p: (-p.sections, p.name)):
+            slug = person.slug
+            for n in range(2, 1000):
+                if slug not in wanted:
+                    break
+                slug = f"{person.slug[:195]}-{n}"
+            wanted[slug] = person
+        create, update = [], []
+        for slug, person in wanted.items():
+            instructor = existing.get(slug)
+            if instructor is None:
+                create.append(Instructor(name=person.name, slug=slug))
+            elif instructor.name != person.name:
+                instructor.name = person.name
+                update.append(instructor)
+        Instructor.objects.bulk_create(create, batch_size=5000)
+        bulk_update(Instructor, update, ["name"], batch_size=5000)
+        ids = {i.slug: i.id for i in Instructor.objects.filter(slug__in=wanted)}
+        person_id = {id(person): ids[slug] for slug, person in wanted.items()}
+
+        # Spellings: every name written today, and the name of every page that no longer stands alone.
+        spellings = {name: (person_id[id(found.person_of[name])], True) for name in taught}
+        for slug, instructor in existing.items():
+            if slug in wanted or instructor.name in spellings:
+                continue
+            person = found.person_of.get(instructor.name) or next(
+                (found.person_of[n] for n in split_names(instructor.name) if n in found.person_of), None
+            )
+            if person is not None:
+                spellings[instructor.name] = (person_id[id(person)], False)
+        for row in InstructorSpelling.objects.filter(seen=False).select_related("instructor"):
+            if row.name not in spellings and row.instructor.name in spellings:
+                spellings[row.name] = (spellings[row.instructor.name][0], False)
+        current = {s.name: s for s in InstructorSpelling.objects.all()}
+        add, change = [], []
+        for name, (instructor_id, seen) in spellings.items():
+            row = current.pop(name, None)
             slug = slugify(name)[:200] or "unknown"
-            if slug not in by_slug and slug not in create:
-                create[slug] = Instructor(name=name, slug=slug)
-        Instructor.objects.bulk_create(create.values(), batch_size=5000)
+            if row is None:
+                add.append(InstructorSpelling(name=name, slug=slug, instructor_id=instructor_id, seen=seen))
+            elif assign_changed(row, {"slug": slug, "instructor_id": instructor_id, "seen": seen}):
+                change.append(row)
+        InstructorSpelling.objects.filter(id__in=[s.id for s in current.values()]).delete()
+
+        # Links: each row to the people its spellings are.
+        through = Grade.instructors.through
+        links = defaultdict(set)
+        for grade_id, instructor_id in through.objects.values_list("grade_id", "instructor_id"):
+            links[grade_id].add(instructor_id)
+        changed_courses, relink = set(), {}
+        for grade_id, course_id, names in rows:
+            people = {spellings[name][0] for name in names}
+            if links.get(grade_id, set()) != people:
+                relink[grade_id] = people
+                changed_courses.add(course_id)
+        for chunk in _chunks(list(relink), 5000):
+            through.objects.filter(grade_id__in=chunk).delete()
+        copy_insert(
+            through, (through(grade_id=g, instructor_id=i) for g, people in relink.items() for i in people),
+            ["grade", "instructor"],
+        )  # fmt: skip
+        InstructorSpelling.objects.bulk_create(add, batch_size=5000)
+        bulk_update(InstructorSpelling, change, ["slug", "instructor", "seen"], batch_size=5000)
+        retired = [i for slug, i in existing.items() if slug not in wanted]
+        Instructor.objects.filter(id__in=[i.id for i in retired]).delete()
+
         self.report.created["instructors"] += len(create)
-        by_slug.update({i.slug: i.id for i in create.values()})
-        return {name: by_slug[slugify(name)[:200] or "unknown"] for name in names}
+        self.report.updated["instructors"] += len(update)
+        if retired:
+            self.report.deleted["instructor pages now another's spelling"] += len(retired)
+        self.report.created["instructor spellings"] += len(add)
+        self.report.updated["instructor spellings"] += len(change)
+        self.report.updated["grade rows linked to their instructors"] += len(relink)
+        return changed_courses
 
 
 def refresh_course_summaries(course_ids: Iterable[int] | None = None) -> None:
-    """Recompute each course's stored grade summary and has_grades flag (all courses when None)."""
+    """Recompute the stored grade summary and has_grades flag of these courses (all when None).
+
+    A course's summary counts every code it is listed under (its listing
+    group), so each cross-listed code shows the whole class; the courses listed
+    with the given ones are refreshed with them."""
     points = " + ".join(
         f"{weight} * g.{field}"
         for weight, field in [
@@ -291,38 +420,51 @@ def refresh_course_summaries(course_ids: Iterable[int] | None = None) -> None:
     )  # fmt: skip
     letters = " + ".join(f"g.{field}" for grade, field in GRADE_FIELDS.items() if grade in formats.LETTERS)
     everyone = " + ".join(f"g.{field}" for field in GRADE_FIELDS.values())
-    ids = None if course_ids is None else list(course_ids)
-    where = "" if ids is None else "WHERE g.course_id = ANY(%s)"
-    params = [] if ids is None else [ids]
+    if course_ids is None:
+        ids = None
+    else:
+        groups = Course.objects.filter(id__in=list(course_ids)).values("listing_group")
+        ids = list(
+            Course.objects.filter(Q(id__in=list(course_ids)) | Q(listing_group__in=groups)).values_list("id", flat=True)
+        )
     with connection.cursor() as cursor:
-        if ids is None:
-            cursor.execute("DELETE FROM grades_coursegrades")
-        else:
-            cursor.execute("DELETE FROM grades_coursegrades WHERE course_id = ANY(%s)", [ids])
+        cursor.execute(
+            "DELETE FROM grades_coursegrades WHERE %(all)s OR course_id = ANY(%(ids)s)",
+            {"all": ids is None, "ids": ids or []},
+        )
         cursor.execute(
             f"""
+            WITH chosen AS (
+                SELECT id, COALESCE(listing_group, id) AS grp FROM catalog_course
+                WHERE %(all)s OR id = ANY(%(ids)s)
+            ), sums AS (
+                SELECT COALESCE(c.listing_group, c.id) AS grp, COUNT(*) AS sections, SUM({everyone}) AS total,
+                       SUM({points})::float / NULLIF(SUM({letters}), 0) AS gpa
+                FROM grades_grade g JOIN catalog_course c ON c.id = g.course_id
+                WHERE COALESCE(c.listing_group, c.id) IN (SELECT grp FROM chosen)
+                GROUP BY 1
+            )
             INSERT INTO grades_coursegrades (course_id, sections, total, gpa, letter)
-            SELECT g.course_id, COUNT(*), SUM({everyone}),
-                   SUM({points})::float / NULLIF(SUM({letters}), 0), ''
-            FROM grades_grade g {where}
-            GROUP BY g.course_id
+            SELECT chosen.id, sums.sections, sums.total, sums.gpa, '' FROM chosen JOIN sums USING (grp)
             """,  # noqa: S608 - the interpolated parts are column names from this module
-            params,
+            {"all": ids is None, "ids": ids or []},
         )
-        has_grades = (
-            "UPDATE catalog_course c SET has_grades = EXISTS (SELECT 1 FROM grades_grade g WHERE g.course_id = c.id)"
+        cursor.execute(
+            """
+            UPDATE catalog_course c
+            SET has_grades = EXISTS (SELECT 1 FROM grades_coursegrades s WHERE s.course_id = c.id)
+            WHERE (%(all)s OR c.id = ANY(%(ids)s))
+              AND has_grades <> EXISTS (SELECT 1 FROM grades_coursegrades s WHERE s.course_id = c.id)
+            """,
+            {"all": ids is None, "ids": ids or []},
         )
-        if ids is None:
-            cursor.execute(has_grades)
-        else:
-            cursor.execute(has_grades + " WHERE c.id = ANY(%s)", params)
     from .maths import letter_for
     from .models import CourseGrades
 
     summaries = list(CourseGrades.objects.filter(**({} if ids is None else {"course_id__in": ids})))
     for summary in summaries:
         summary.letter = letter_for(summary.gpa) or ""
-    CourseGrades.objects.bulk_update(summaries, ["letter"], batch_size=5000)
+    bulk_update(CourseGrades, summaries, ["letter"], batch_size=5000)
 
 
 def import_grades(
@@ -331,11 +473,12 @@ def import_grades(
     paths: list[Path] | None = None,
     fmt: str | None = None,
     progress: Callable = lambda items: items,
+    reviewed_file: Path | None = None,
 ) -> GradeImporter:
     """Read the given grade files (every grade file of the data set by default),
-    then write them in one transaction."""
+    then write them in one transaction. ``reviewed_file`` replaces grades/reviewed/instructors.txt."""
     started = timezone.now()
-    importer = GradeImporter(Path(data_dir), report)
+    importer = GradeImporter(Path(data_dir), report, reviewed_file)
     files = paths if paths is not None else grade_files(Path(data_dir))
     if not files:
         raise DataFileError(data_dir, None, "no grade files found")
@@ -347,7 +490,7 @@ def import_grades(
             scopes |= file_scopes
         touched = importer.write(rows, scopes)
         refresh_course_summaries(touched)
-        record_import("grades", started, report, touched, sender=GradeImporter)
+        record_import("grades", started, report, touched, sender=GradeImporter, details=importer.details())
     return importer
 
 

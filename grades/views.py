@@ -8,7 +8,6 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 
 from . import charts, selectors
-from .models import Instructor
 
 VIEWS = ("side", "overlay")
 
@@ -94,13 +93,16 @@ def instructors_page(request):
 
 
 def instructor_page(request, slug: str):
-    instructor = Instructor.objects.filter(slug=slug).first()
+    instructor = selectors.find_instructor(slug)
     if instructor is None:
         raise Http404(f"No instructor {slug}")
+    if instructor.slug != slug:  # another spelling's slug, or a page that is now part of this one
+        return redirect("instructor", slug=instructor.slug, permanent=True)
     courses = selectors.instructor_courses(instructor)
     trend = selectors.instructor_trend(instructor)
     context = {
         "instructor": instructor,
+        "spellings": selectors.spellings(instructor),
         "courses": courses,
         "trend": trend,
         "trend_chart": charts.trend([{"label": instructor.name, "trend": trend}], f"GPA by term: {instructor.name}")

@@ -5,9 +5,15 @@ The sources disagree on how to write a subject: the grade files say "EL ENG",
 "L&S" and "ARESEC". The canonical subject code is the compact form: upper case
 with spaces and commas removed. A course's canonical code is
 "<SUBJECT> <NUMBER>", e.g. "COMPSCI 61A" or "ELENG 120".
+
+Some sources lose a subject's punctuation altogether: the grade-history files
+are named "ls-c70y.json" and the Summer 2026 listing says "LS 104" for L&S.
+SubjectCodes maps such a code to the known subject that differs from it only
+in punctuation, so every source lands on one subject.
 """
 
 import re
+from collections.abc import Iterable
 
 _SUBJECT_STRIP = re.compile(r"[\s,]+")
 _NUMBER = re.compile(r"^([A-Z]*)0*(\d+)([A-Z]*)$")
@@ -16,6 +22,38 @@ _NUMBER = re.compile(r"^([A-Z]*)0*(\d+)([A-Z]*)$")
 def normalize_subject(raw: str) -> str:
     """'EL ENG' -> 'ELENG', 'L & S' -> 'L&S', 'A,RESEC' -> 'ARESEC'."""
     return _SUBJECT_STRIP.sub("", raw or "").upper()
+
+
+def subject_key(code: str) -> str:
+    """A subject code without punctuation: 'L&S' and 'LS' both read 'LS'."""
+    return re.sub(r"[^A-Z0-9]", "", code.upper())
+
+
+class SubjectCodes:
+    """The canonical code of a subject however a source writes it, given the known subjects.
+
+    'EL ENG' -> 'ELENG' as normalize_subject says; 'LS' and 'ls' -> 'L&S' because
+    L&S is known and nothing else reads 'LS' once punctuation is dropped. A code
+    no known subject matches stays as normalize_subject makes it."""
+
+    def __init__(self, known: Iterable[str] = ()):
+        self._by_key: dict[str, str] = {}
+        ambiguous: set[str] = set()
+        for raw in known:
+            code = normalize_subject(str(raw))
+            key = subject_key(code)
+            if self._by_key.get(key, code) != code:
+                ambiguous.add(key)
+            self._by_key.setdefault(key, code)
+        for key in ambiguous:  # two known subjects would read alike: leave both as written
+            del self._by_key[key]
+
+    def canonical(self, raw: str) -> str:
+        code = normalize_subject(raw)
+        return self._by_key.get(subject_key(code), code)
+
+    def __contains__(self, raw: str) -> bool:
+        return subject_key(normalize_subject(raw)) in self._by_key
 
 
 def normalize_number(raw: str) -> str:
@@ -60,3 +98,18 @@ def level_for_number(number: str) -> str:
 def is_cross_listed_number(number: str) -> bool:
     """Berkeley marks cross-listed courses with a C before the digits: 'C8', 'C100'."""
     return re.match(r"^C\d", number) is not None
+
+
+_PLACEHOLDER_SECTION = re.compile(r"^\d?99[A-Z]?$")
+
+
+def is_placeholder_section(number: str, days, start, end) -> bool:
+    """Berkeley's x99 sections ('999', '999L', '199') with no real meeting time are
+    placeholders that hold enrollments (COMPSCI 61A Summer 2026 lists
+    'DIS 999, Su 12:02 AM-12:03 AM'): not a class a student can attend."""
+    if not _PLACEHOLDER_SECTION.match((number or "").strip().upper()):
+        return False
+    if not days or start is None or end is None:
+        return True
+    minutes = (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
+    return minutes < 10 or start.hour < 6

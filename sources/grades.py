@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .files import DataFileError, csv_rows, find_header, json_array_items, load_json
 from .importing import ImportReport
+from .names import MAX_NAME_LENGTH, split_names
 from .terms import InvalidTerm, TermRef
 
 # The grades the data set's distributions count: letter grades, then Pass and Not Pass.
@@ -94,8 +95,13 @@ def _check_width(path: Path, line: int, cells: list[str], width: int) -> None:
         raise DataFileError(path, line, f"expected {width} columns, found {len(cells)}")
 
 
-def _names(joined: str, separator: str = ";") -> list[str]:
-    return [" ".join(part.split()) for part in joined.split(separator) if part.strip()]
+def _names(path: Path, line: int, cell: str) -> list[str]:
+    """Every reader's instructor cell: co-taught names split apart, each a plausible name."""
+    names = split_names(cell)
+    for name in names:
+        if len(name) > MAX_NAME_LENGTH:
+            raise DataFileError(path, line, f"instructor name of {len(name)} characters (at most {MAX_NAME_LENGTH})")
+    return names
 
 
 def legacy_name(raw: str) -> str:
@@ -124,7 +130,7 @@ def read_formatted(path: Path, report: ImportReport | None = None) -> Iterator[G
             section=row["SectionNum"].strip(),
             ccn=row["CCN"].strip(),
             title=row["CourseDesc"].strip(),
-            instructors=_names(row["Instructor"]),
+            instructors=_names(path, line, row["Instructor"]),
             level=row["Level"].strip().lower(),
             counts={g: _count(path, line, g, row[g]) for g in GRADES},
         )
@@ -183,11 +189,7 @@ def read_legacy(path: Path, report: ImportReport | None = None) -> Iterator[Grad
             continue
         _check_width(path, line, cells, width)
         raw_instructor = cells[index[instructor_col]]
-        instructors = (
-            _names(raw_instructor, split)
-            if split
-            else ([legacy_name(raw_instructor)] if raw_instructor.strip() else [])
-        )
+        instructors = _names(path, line, raw_instructor if split else legacy_name(raw_instructor))
         yield GradeRecord(
             source="legacy",
             path=str(path),
@@ -281,9 +283,9 @@ def read_calanswers(
                 level=level,
                 counts=dict.fromkeys(GRADES, 0),
             )
-        instructor = " ".join(cells[index["Instructor Name"]].split())
-        if instructor and instructor not in record.instructors:
-            record.instructors.append(instructor)
+        for name in _names(path, line, cells[index["Instructor Name"]]):
+            if name not in record.instructors:
+                record.instructors.append(name)
         count = _count(path, line, "Enrollment Cnt", cells[index["Enrollment Cnt"]])
         grade = calanswers_grade(
             cells[index["Grade Type Desc"]].strip(),
@@ -399,7 +401,7 @@ def read_history(path: Path, report: ImportReport | None = None) -> Iterator[Gra
             if not isinstance(value, int) or value < 0:
                 raise DataFileError(path, line, f"distribution {key!r}: {value!r} is not a count")
             counts[grade] = value
-        instructor = str(item.get("instructor") or "").strip()
+        names = [n for n in _names(path, line, str(item.get("instructor") or "")) if n != "All Instructors"]
         yield GradeRecord(
             source="history",
             path=str(path),
@@ -407,7 +409,7 @@ def read_history(path: Path, report: ImportReport | None = None) -> Iterator[Gra
             term=term,
             subject=subject,
             number=number,
-            instructors=[instructor] if instructor and instructor != "All Instructors" else [],
+            instructors=names,
             counts=counts,
         )
 

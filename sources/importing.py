@@ -87,7 +87,9 @@ def _counter_text(counter: Counter) -> str:
     return ", ".join(f"{k}: {v}" for k, v in sorted(counter.items())) or "none"
 
 
-def record_import(importer: str, started, report: ImportReport, course_ids, sender) -> None:
+def record_import(
+    importer: str, started, report: ImportReport, course_ids, sender, details: dict | None = None
+) -> None:
     """Call inside an import's transaction: log the run (sources.ImportRun) and, once
     the transaction commits, invalidate every cached answer and tell the listeners
     of ``data_imported`` (search, metrics) which courses changed."""
@@ -107,6 +109,7 @@ def record_import(importer: str, started, report: ImportReport, course_ids, send
         created=report.total_created,
         updated=report.total_updated,
         rejected=len(report.rejections),
+        details=details or {},
     )
     transaction.on_commit(bump_data_generation)
     transaction.on_commit(

@@ -95,9 +95,20 @@ class SectionSerializer(SubsectionSerializer):
         fields = ["term", *SubsectionSerializer.Meta.fields, "subsections"]
 
 
+class FormerCodeSerializer(serializers.Serializer):
+    codes = serializers.ListField(child=serializers.CharField(), help_text="The code, then other spellings of it")
+    until = serializers.SerializerMethodField(help_text="The last term under it: 'spring-2017'")
+
+    def get_until(self, former: dict) -> str | None:
+        return former["until"].slug if former["until"] else None
+
+
 class CourseDetailSerializer(CourseListSerializer):
     subject_name = serializers.CharField(source="subject.name")
-    aliases = serializers.SlugRelatedField(many=True, read_only=True, slug_field="code")
+    aliases = serializers.SlugRelatedField(
+        many=True, read_only=True, slug_field="code", help_text="Every other code that answers for this course"
+    )
+    former_codes = FormerCodeSerializer(many=True, read_only=True, help_text="Codes the course had before")
     cross_listings = CourseRefSerializer(many=True, read_only=True)
     requirements = RequirementSerializer(many=True, read_only=True)
     terms = serializers.SlugRelatedField(many=True, read_only=True, slug_field="slug")
@@ -111,6 +122,7 @@ class CourseDetailSerializer(CourseListSerializer):
             "description",
             "prerequisites",
             "aliases",
+            "former_codes",
             "cross_listings",
             "requirements",
             "terms",

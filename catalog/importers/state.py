@@ -13,7 +13,7 @@ DataFileError before a single row is written. Which source wins for a field:
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import time
 from decimal import Decimal, InvalidOperation
@@ -22,10 +22,13 @@ from pathlib import Path
 import yaml
 
 from sources import grades as formats
-from sources.codes import is_cross_listed_number, normalize_number, normalize_subject
+from sources.codes import SubjectCodes, is_placeholder_section, normalize_number, normalize_subject
 from sources.files import DataFileError, csv_rows, json_array_items, load_json, read_text
 from sources.importing import ImportReport
+from sources.names import PersonName, split_names
 from sources.terms import TermRef
+
+from .lineage import REVIEWED_FILE, CourseLinks, reviewed_decisions
 
 SUMMER_2026 = TermRef.of("summer", 2026)
 
@@ -63,13 +66,31 @@ class CourseState:
     aliases: set[str] = field(default_factory=set)
     requirements: set[str] = field(default_factory=set)
     terms: set[TermRef] = field(default_factory=set)
-    # Evidence for cross-listing: titles in any source, and grade-history fingerprints.
-    match_titles: set[str] = field(default_factory=set)
-    fingerprints: set[str] = field(default_factory=set)
+    # Codes this course had before (a lineage), with the last term under each.
+    former: dict[str, TermRef] = field(default_factory=dict)
+    # Evidence for lineage and cross-listing (catalog.importers.lineage).
+    full_titles: set[str] = field(default_factory=set)  # title keys
+    full_title_texts: set[str] = field(default_factory=set)
+    transcript_titles: set[str] = field(default_factory=set)
+    transcript_title_texts: set[str] = field(default_factory=set)
+    section_terms: set[TermRef] = field(default_factory=set)  # per-section grade rows
+    history_terms: set[TermRef] = field(default_factory=set)  # the per-course grade history
+    listed_terms: set[TermRef] = field(default_factory=set)  # a term's class listing
+    surnames: set[str] = field(default_factory=set)
+    taught: set[tuple] = field(default_factory=set)  # (term, surname)
+    section_prints: set[tuple] = field(default_factory=set)  # (term, grade counts) of a section
+    history_prints: set[tuple] = field(default_factory=set)  # (term, grade counts) of a history entry
+    fingerprints: set[str] = field(default_factory=set)  # history entries with their instructor
+    has_history_file: bool = False  # the grade-history files are named by a course's current code
 
     @property
     def code(self) -> str:
         return f"{self.subject} {self.number}"
+
+    def add_instructors(self, term: TermRef, names) -> None:
+        for surname in surnames(names):
+            self.surnames.add(surname)
+            self.taught.add((term, surname))
 
 
 @dataclass
@@ -103,9 +124,18 @@ class CatalogState:
     sections: dict[tuple, SectionState] = field(default_factory=dict)
     section_terms: set[TermRef] = field(default_factory=set)
     cross_listings: list[set[str]] = field(default_factory=list)
+    subject_codes: SubjectCodes = field(default_factory=SubjectCodes)
+    # Which codes are one course (catalog.importers.lineage), and what was decided.
+    candidates: list = field(default_factory=list)
+    merged: dict[str, str] = field(default_factory=dict)  # former code -> canonical code
+    placeholders: int = 0
+    respelled: dict[str, str] = field(default_factory=dict)  # 'LS' -> 'L&S'
+    skipped_decisions: list[str] = field(default_factory=list)  # reviewed decisions about unknown codes
 
     def subject(self, raw: str) -> str:
-        code = normalize_subject(raw)
+        code = self.subject_codes.canonical(raw)
+        if code != normalize_subject(raw):
+            self.respelled[normalize_subject(raw)] = code
         entry = self.subjects.setdefault(code, {"name": "", "spellings": set()})
         entry["spellings"].add(" ".join(raw.split()).upper())
         return code
@@ -124,9 +154,81 @@ class CatalogState:
             state.aliases.add(spelled)
         return state
 
+    def merge(self, old_code: str, new_code: str, until: TermRef | None) -> None:
+        """``old_code`` became ``new_code``: one course with everything both codes had."""
+        old, new = self.courses.pop(old_code), self.courses[new_code]
+        for former in (old_code, *old.aliases):
+            new.former[former] = until
+        new.former.update(old.former)
+        new.aliases |= old.aliases
+        for name in ("terms", "requirements", "full_titles", "full_title_texts", "transcript_titles", "transcript_title_texts",
+                     "section_terms", "history_terms", "listed_terms", "surnames", "taught", "section_prints",
+                     "history_prints", "fingerprints"):  # fmt: skip
+            getattr(new, name).update(getattr(old, name))
+        new.has_grades = new.has_grades or old.has_grades
+        for name in ("title", "description", "units", "prerequisites"):
+            value = (old.units_min, old.units_max) if name == "units" else getattr(old, name)
+            if value not in ("", (None, None)):
+                set_ranked(new, name, value, getattr(old, f"{name}_rank") + 10)
+        if not new.abbreviated_title:
+            new.abbreviated_title, new.abbreviated_term = old.abbreviated_title, old.abbreviated_term
+        for key, section in list(self.sections.items()):
+            if section.course_code == old_code:
+                del self.sections[key]
+                section.course_code = new_code
+                if section.parent_key:
+                    section.parent_key = (new_code, *section.parent_key[1:])
+                self.sections.setdefault(section.key, section)
+        for code, target in self.merged.items():
+            if target == old_code:
+                self.merged[code] = new_code
+        self.merged[old_code] = new_code
+
+
+def quality(state: CatalogState) -> dict:
+    """What the catalog import found and decided, for ImportRun.details and `manage.py data_quality`."""
+    decided = Counter((c.verdict, c.rule) for c in state.candidates)
+
+    def by_rule(verdict: str) -> dict:
+        return {rule: n for (v, rule), n in sorted(decided.items()) if v == verdict}
+
+    return {
+        "course lineages": {"merged": len(state.merged), "by rule": by_rule("merge")},
+        "cross-listings": {
+            "linked pairs": sum(by_rule("link").values()),
+            "groups": len(state.cross_listings),
+            "by rule": by_rule("link"),
+        },
+        "candidates left apart": {"pairs": sum(by_rule("apart").values()), "by reason": by_rule("apart")},
+        "subject codes read as another subject": {"codes": dict(sorted(state.respelled.items()))},
+        "placeholder sections": {"hidden": state.placeholders},
+    }
+
 
 def title_key(title: str) -> str:
     return re.sub(r"[^a-z0-9]", "", title.lower())
+
+
+# A distribution specific enough to recognise when another source repeats it.
+PRINT_MIN_STUDENTS = 20
+PRINT_MIN_GRADES = 4
+
+
+def grade_print(record) -> tuple | None:
+    counts = tuple(record.counts.get(grade, 0) for grade in formats.GRADES)
+    if sum(counts) < PRINT_MIN_STUDENTS or sum(1 for n in counts if n) < PRINT_MIN_GRADES:
+        return None
+    return (record.term, counts)
+
+
+def surnames(names) -> set[str]:
+    return {reading[0] for name in names for reading in PersonName.parse(name).readings[:1]}
+
+
+def add_full_title(course: CourseState, title: str) -> None:
+    if title:
+        course.full_titles.add(title_key(title))
+        course.full_title_texts.add(title)
 
 
 def set_ranked(state: CourseState, name: str, value, rank: int) -> None:
@@ -172,11 +274,12 @@ def _count(value) -> int | None:
 class CatalogSources:
     """Reads the data set folder into a CatalogState, reporting into an ImportReport."""
 
-    def __init__(self, data_dir: Path, report: ImportReport):
+    def __init__(self, data_dir: Path, report: ImportReport, reviewed_file: Path | None = None):
         self.data_dir = Path(data_dir)
         self.report = report
         self.state = CatalogState()
         self.subject_names: dict[str, list[str]] = {}
+        self.reviewed_file = reviewed_file or REVIEWED_FILE
 
     def path(self, *parts: str) -> Path:
         return self.data_dir.joinpath(*parts)
@@ -188,7 +291,8 @@ class CatalogSources:
             raise DataFileError(self.data_dir, None, "data folder not found (set BT_DATA_DIR)")
         for path, read in progress(self.tasks()):
             read(path)
-        self.link_cross_listings()
+        decisions, self.state.skipped_decisions = reviewed_decisions(self.reviewed_file, self.known_code)
+        self.decide_links(decisions)
         return self.state
 
     def tasks(self) -> list[tuple[Path, object]]:
@@ -247,6 +351,8 @@ class CatalogSources:
                 raise DataFileError(path, _yaml_line(path, raw_code), f"subject {raw_code!r}: names must be a list")
             raw_code = str(raw_code)
             self.subject_names[raw_code] = names
+        self.state.subject_codes = SubjectCodes(self.subject_names)
+        for raw_code, names in self.subject_names.items():
             code = self.state.subject(raw_code)
             if names and not self.state.subjects[code]["name"]:
                 self.state.subjects[code]["name"] = names[0]
@@ -260,11 +366,17 @@ class CatalogSources:
                 self.report.reject(path, record.line, "missing subject or course number")
                 continue
             course.terms.add(record.term)
+            course.section_terms.add(record.term)
             course.has_grades = course.has_grades or any(record.counts.values())
+            course.add_instructors(record.term, record.instructors)
+            print_ = grade_print(record)
+            if print_:
+                course.section_prints.add(print_)
             if record.title:
                 # The 2007-2011 files shout: "INTRO SYMBOLIC PROG" reads as "Intro Symbolic Prog".
                 title = record.title.title() if record.title.isupper() else record.title
-                course.match_titles.add(title_key(title))
+                course.transcript_titles.add(title_key(title))
+                course.transcript_title_texts.add(title)
                 if course.abbreviated_term is None or record.term >= course.abbreviated_term:
                     course.abbreviated_title, course.abbreviated_term = title, record.term
 
@@ -272,10 +384,16 @@ class CatalogSources:
         subject, number = formats.history_course(path)
         course = self.state.course(subject, number)
         self.report.read(path)
+        course.has_history_file = True
         for record in formats.read_history(path, self.report):
             course.terms.add(record.term)
+            course.history_terms.add(record.term)
             course.has_grades = course.has_grades or any(record.counts.values())
+            course.add_instructors(record.term, record.instructors)
             course.fingerprints.add(f"{record.term.slug}|{record.instructors}|{sorted(record.counts.items())}")
+            print_ = grade_print(record)
+            if print_:
+                course.history_prints.add(print_)
 
     # -- catalog files ----------------------------------------------------
     def read_full_titles(self, path: Path) -> None:
@@ -291,8 +409,7 @@ class CatalogSources:
                 continue
             title = " ".join(str(item.get("title") or "").split())
             set_ranked(course, "title", title, 1)
-            if title:
-                course.match_titles.add(title_key(title))
+            add_full_title(course, title)
 
     def read_course_graph(self, path: Path) -> None:
         _, text = load_json(path)
@@ -307,8 +424,7 @@ class CatalogSources:
                 continue
             title = " ".join(str(item.get("title") or "").split())
             set_ranked(course, "title", title, 2)
-            if title:
-                course.match_titles.add(title_key(title))
+            add_full_title(course, title)
             set_ranked(course, "description", " ".join(str(item.get("description") or "").split()), 1)
             set_ranked(course, "units", parse_units(item.get("units")), 1)
             set_ranked(course, "prerequisites", " ".join(str(item.get("prereqRaw") or "").split()), 1)
@@ -328,10 +444,11 @@ class CatalogSources:
                 self.report.reject(path, line, f"not a course code: {item['code']!r}")
                 continue
             course.terms.add(term)
+            course.listed_terms.add(term)
+            course.add_instructors(term, split_names(str(item.get("instructor") or "")))
             title = " ".join(str(item.get("title") or "").split())
             set_ranked(course, "title", title, 3)
-            if title:
-                course.match_titles.add(title_key(title))
+            add_full_title(course, title)
             set_ranked(course, "description", " ".join(str(item.get("description") or "").split()), 2)
             set_ranked(course, "units", parse_units(item.get("units")), 2)
             set_ranked(course, "prerequisites", " ".join(str(item.get("prerequisites") or "").split()), 2)
@@ -381,6 +498,12 @@ class CatalogSources:
             waitlisted=_count(item.get("waitlistCount")),
             status=str(item.get("status") or "")[:16],
         )
+        if is_placeholder_section(section.number, section.days, section.start_time, section.end_time):
+            self.state.placeholders += 1
+            self.report.reject(
+                path, line, f"placeholder section (x99, no meeting time): {course.code} {kind} {section.number}"
+            )
+            return None
         if section.key in self.state.sections:
             self.report.reject(path, line, f"duplicate section: {course.code} {kind} {section.number}")
             return None
@@ -405,32 +528,57 @@ class CatalogSources:
                 continue
             course.requirements.add(slug)
 
-    # -- cross-listings ---------------------------------------------------
-    def link_cross_listings(self) -> None:
-        """Courses sharing a C-number ('DATA C8', 'COMPSCI C8', 'STAT C8') are
-        cross-listed when a title or a grade-history entry matches."""
-        by_number: dict[str, list[CourseState]] = defaultdict(list)
-        for course in self.state.courses.values():
-            if is_cross_listed_number(course.number):
-                by_number[course.number].append(course)
-        for courses in by_number.values():
-            if len(courses) < 2:
+    # -- one course, one code -------------------------------------------
+    def known_code(self, written: str) -> str | None:
+        """The canonical code of a code as written in a reviewed file, if some source lists it."""
+        subject, _, number = written.strip().rpartition(" ")
+        if not subject or not number:
+            return None
+        code = f"{self.state.subject_codes.canonical(subject)} {normalize_number(number)}"
+        return code if code in self.state.courses else None
+
+    def decide_links(self, decisions) -> None:
+        """Merge each lineage into its newest code, then link the cross-listings (catalog.importers.lineage)."""
+        links = CourseLinks(self.state.courses, decisions)
+        self.state.candidates = links.candidates()
+        successors: dict[str, list] = defaultdict(list)
+        for candidate in self.state.candidates:
+            if candidate.verdict == "merge":
+                successors[candidate.first.code].append(candidate)
+        for found in successors.values():
+            if len({c.second.code for c in found}) > 1:
+                for candidate in found:
+                    candidate.verdict, candidate.reason = "apart", "the older code has several possible successors"
+        merges = {code: found[0] for code, found in successors.items() if found[0].verdict == "merge"}
+
+        def final(code: str, seen=()) -> str:
+            step = merges.get(code)
+            if step is None or step.second.code in seen:
+                return code
+            return final(step.second.code, (*seen, code))
+
+        for code in sorted(merges, key=lambda c: merges[c].until or SUMMER_2026):
+            self.state.merge(code, final(code), merges[code].until)
+
+        canonical = {code: self.state.merged.get(code, code) for code in self.state.courses}
+        canonical.update(self.state.merged)
+        parent: dict[str, str] = {}
+        for candidate in self.state.candidates:
+            if candidate.verdict != "link":
                 continue
-            parent = {c.code: c.code for c in courses}
-            for i, a in enumerate(courses):
-                for b in courses[i + 1 :]:
-                    if (a.match_titles & b.match_titles) or (a.fingerprints & b.fingerprints):
-                        parent[_find(parent, a.code)] = _find(parent, b.code)
-            groups: dict[str, set[str]] = defaultdict(set)
-            for course in courses:
-                groups[_find(parent, course.code)].add(course.code)
-            for group in groups.values():
-                if len(group) > 1:
-                    self.state.cross_listings.append(group)
-                    self.share_within(group)
+            a, b = canonical[candidate.first.code], canonical[candidate.second.code]
+            if a != b:
+                parent[_find(parent, a)] = _find(parent, b)
+        groups: dict[str, set[str]] = defaultdict(set)
+        for code in list(parent):
+            groups[_find(parent, code)].add(code)
+        for group in groups.values():
+            if len(group) > 1:
+                self.state.cross_listings.append(group)
+                self.share_within(group)
 
     def share_within(self, group: set[str]) -> None:
-        """Cross-listed courses are one course: a listing without a title,
+        """Cross-listed courses are one class: a listing without a title,
         description or units takes them from its siblings."""
         members = sorted((self.state.courses[code] for code in group), key=lambda c: c.code)
         for name in ("title", "description", "units", "prerequisites"):
@@ -444,6 +592,7 @@ class CatalogSources:
 
 def _find(parent: dict[str, str], code: str) -> str:
     """Union-find root, with path halving."""
+    parent.setdefault(code, code)
     while parent[code] != code:
         parent[code] = parent[parent[code]]
         code = parent[code]

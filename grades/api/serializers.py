@@ -79,10 +79,15 @@ class InstructorCourseSerializer(serializers.Serializer):
     students = serializers.IntegerField()
     sections = serializers.IntegerField()
     terms = serializers.IntegerField()
+    first_term = serializers.CharField(help_text="The first term taught: 'Spring 2009'")
+    last_term = serializers.CharField()
 
 
 class InstructorDetailSerializer(serializers.Serializer):
     slug = serializers.CharField()
     name = serializers.CharField()
+    spellings = serializers.ListField(
+        child=serializers.CharField(), help_text="Other ways the sources write the name; their slugs redirect here"
+    )
     courses = InstructorCourseSerializer(many=True)
     trend = TrendPointSerializer(many=True)

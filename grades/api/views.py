@@ -1,3 +1,5 @@
+from django.http import HttpResponsePermanentRedirect
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
@@ -138,13 +140,16 @@ class InstructorDetailView(GradeView):
     serializer_class = serializers.InstructorDetailSerializer
 
     def get(self, request, slug: str):
-        instructor = Instructor.objects.filter(slug=slug).first()
+        instructor = selectors.find_instructor(slug)
         if instructor is None:
             raise NotFound(f"No instructor {slug[:60]!r}.")
+        if instructor.slug != slug:  # another spelling of the name: the person's own URL
+            return HttpResponsePermanentRedirect(reverse("v1:instructor-detail", kwargs={"slug": instructor.slug}))
         return Response(
             {
                 "slug": instructor.slug,
                 "name": instructor.name,
+                "spellings": selectors.spellings(instructor),
                 "courses": selectors.instructor_courses(instructor),
                 "trend": selectors.instructor_trend(instructor),
             }

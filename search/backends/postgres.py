@@ -209,7 +209,12 @@ class PostgresBackend:
             "limit": limit,
         }
         if reading.subjects:
-            where = "c.subject_id = ANY(%(subjects)s) AND (c.number LIKE %(prefix)s OR c.number = ANY(%(lettered)s))"
+            # A former code or other spelling answers too: "el eng 126" is EECS 126 (once ELENG 126).
+            params["aliases"] = [subject.replace(" ", "") + number for subject in reading.subjects]
+            where = (
+                "(c.subject_id = ANY(%(subjects)s) AND (c.number LIKE %(prefix)s OR c.number = ANY(%(lettered)s)))"
+                " OR c.id IN (SELECT a.course_id FROM catalog_coursealias a WHERE a.code_compact = ANY(%(aliases)s))"
+            )
         else:  # a number alone must be whole: "61" alone is not every 61-something
             where = "(c.number = %(number)s OR c.number = ANY(%(lettered)s))"
         cursor.execute(_CODES.format(where=where, fields=_FIELDS), params)

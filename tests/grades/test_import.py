@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from catalog.models import Course
+from catalog.models import Course, CourseAlias, Subject, Term, lookup_course
 from grades.models import CourseGrades, Grade, Instructor
 from sources.grades import FORMATTED_HEADER
 from tests.factories import CourseFactory, SubjectFactory
@@ -122,7 +122,8 @@ def test_a_reimport_updates_changed_counts_and_instructors(tmp_path, course):
     output = run(path)
     grade = Grade.objects.get(course=course)
     assert (grade.a_plus, sorted(grade.instructors.values_list("name", flat=True))) == (2, ["Ann Lee", "Bo Chen"])
-    assert "updated: 1 " in output
+    updated = next(line for line in output.splitlines() if line.startswith("updated:"))
+    assert "(grade rows: 1, grade rows linked to their instructors: 1," in updated
 
 
 def test_a_section_dropped_from_a_term_file_is_deleted(tmp_path, course):
@@ -168,3 +169,57 @@ def test_sources_table_counts_sections_and_students_per_source_and_term():
         + fall_2023.split("| ")[-1]
     )
     assert any(line.startswith("| **all terms** | **legacy** |") for line in lines)
+
+
+# -- nobody counted twice --------------------------------------------------
+
+
+def test_no_section_is_counted_under_two_codes_in_any_term():
+    from grades import quality
+
+    assert quality.course_terms_from_two_sources() == 0
+    assert quality.sections_under_two_codes() == 0
+    assert quality.repeated_distributions() == 0
+
+
+def test_the_checks_see_a_section_counted_twice(course):
+    # given one section stored under two linked codes in one term
+    other = CourseFactory(subject=SubjectFactory(code="ZZOTHER"), number="1")
+    Course.objects.filter(id__in=[course.id, other.id]).update(listing_group=course.id)
+    term = Term.objects.get(slug="fall-2023")
+    counts = {"a": 20, "b": 10, "c": 5}
+    Grade.objects.create(course=course, term=term, source="formatted", source_key="001|1", ccn="1", **counts)
+    Grade.objects.create(course=other, term=term, source="history", source_key="Ann Lee|1", **counts)
+    Grade.objects.create(course=other, term=term, source="formatted", source_key="001|1", ccn="1", **counts)
+
+    from grades import quality
+
+    assert quality.course_terms_from_two_sources() == 1
+    assert quality.sections_under_two_codes() == 1
+    assert quality.repeated_distributions() >= 1
+
+
+def test_l_and_s_c70y_fall_2019_counts_its_students_once():
+    course = lookup_course("LS", "C70Y")
+    assert course.code == "L&S C70Y"
+    assert not Subject.objects.filter(code="LS").exists()
+    rows = Grade.objects.for_course(course).filter(term__slug="fall-2019")
+    assert {row.source for row in rows} == {"formatted"}
+    assert sum(sum(row.counts().values()) for row in rows) in (139, 140)
+
+
+def test_history_files_of_a_former_and_a_current_code_are_not_both_kept(tmp_path):
+    # given a course with a former code, and a grade-history file under each code for the same term
+    old_subject, new_subject = SubjectFactory(code="ZZOLD"), SubjectFactory(code="ZZNEW")
+    new = CourseFactory(subject=new_subject, number="7")
+    CourseAlias.objects.create(code="ZZOLD 7", code_compact="ZZOLD7", course=new, kind=CourseAlias.FORMER)
+    assert old_subject.code == "ZZOLD"
+    old_file = write_history(tmp_path / "zzold-7.json", history_entry("Fall 2031", a=11))
+    new_file = write_history(tmp_path / "zznew-7.json", history_entry("Fall 2031", a=12))
+
+    # when both are imported
+    output = run(old_file, new_file)
+
+    # then the term is counted once, from the current code's file
+    assert grade_rows(new) == [("fall-2031", "history", 12, 5)]
+    assert "repeats another grade-history file of the same course and term" in output

@@ -1,8 +1,12 @@
+from datetime import time
+
 import pytest
 
 from sources.codes import (
+    SubjectCodes,
     course_code,
     is_cross_listed_number,
+    is_placeholder_section,
     level_for_number,
     normalize_number,
     normalize_subject,
@@ -68,3 +72,54 @@ def test_term_slugs_parse_and_print_once():
 def test_malformed_term_slugs_are_rejected(slug):
     with pytest.raises(InvalidTerm):
         TermRef.from_slug(slug)
+
+
+# -- subjects whose punctuation a source lost --------------------------------
+
+KNOWN = ["L & S", "XL&S", "EL ENG", "A,RESEC", "COMPSCI", "HIN-URD", "MALAY/I"]
+
+
+@pytest.mark.parametrize(
+    ("written", "canonical"),
+    [
+        ("ls", "L&S"),  # the grade-history file ls-c70y.json
+        ("LS", "L&S"),  # the Summer 2026 listing
+        ("L & S", "L&S"),
+        ("xls", "XL&S"),
+        ("EL ENG", "ELENG"),
+        ("eleng", "ELENG"),
+        ("aresec", "ARESEC"),
+        ("hinurd", "HIN-URD"),
+        ("malayi", "MALAY/I"),
+        ("NEWSUBJ", "NEWSUBJ"),  # unknown: as normalize_subject makes it
+    ],
+)
+def test_a_subject_written_without_its_punctuation_is_the_known_subject(written, canonical):
+    codes = SubjectCodes(KNOWN)
+    assert codes.canonical(written) == canonical
+
+
+def test_two_known_subjects_that_read_alike_are_both_left_as_written():
+    codes = SubjectCodes(["A&B", "A/B"])
+    assert codes.canonical("A&B") == "A&B"
+    assert codes.canonical("A/B") == "A/B"
+    assert codes.canonical("AB") == "AB"
+
+
+# -- placeholder sections --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("number", "days", "start", "end", "placeholder"),
+    [
+        ("999", ["Su"], time(0, 2), time(0, 3), True),  # COMPSCI 61A DIS 999, Summer 2026
+        ("999L", ["Su"], time(0, 0), time(0, 1), True),
+        ("999", [], time(0, 0), time(0, 0), True),
+        ("199", [], None, None, True),
+        ("999", ["M", "W"], time(10, 0), time(11, 0), False),  # a real meeting
+        ("101", [], None, None, False),  # not an x99 number
+        ("098", [], None, None, False),
+    ],
+)
+def test_x99_sections_without_a_real_meeting_are_placeholders(number, days, start, end, placeholder):
+    assert is_placeholder_section(number, days, start, end) is placeholder
