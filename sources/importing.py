@@ -109,7 +109,8 @@ def record_import(
         created=report.total_created,
         updated=report.total_updated,
         rejected=len(report.rejections),
-        details=details or {},
+        # As [kind, found] pairs: PostgreSQL's jsonb would reorder an object's keys.
+        details=[[kind, found] for kind, found in (details or {}).items()],
     )
     transaction.on_commit(bump_data_generation)
     transaction.on_commit(

@@ -14,7 +14,8 @@ class ImportRun(models.Model):
 
     # What the run found in the data and decided about it (lineages merged,
     # names split, placeholders hidden...): `manage.py data_quality` prints it.
-    details = models.JSONField(default=dict, blank=True)
+    # [[kind, {what: count}], ...], in the order the importer reports them.
+    details = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-finished_at"]

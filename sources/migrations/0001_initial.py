@@ -38,6 +38,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='importrun',
             name='details',
-            field=models.JSONField(blank=True, default=dict),
+            field=models.JSONField(blank=True, default=list),
         ),
     ]

@@ -21,7 +21,8 @@ class Command(BaseCommand):
             if not run.details:
                 continue
             self.stdout.write(self.style.MIGRATE_HEADING(f"{run.importer} import, {run.finished_at:%Y-%m-%d %H:%M}"))
-            for kind, found in run.details.items():
+            details = run.details.items() if isinstance(run.details, dict) else run.details
+            for kind, found in details:
                 self.stdout.write(f"  {kind}: {_describe(found)}")
         self.stdout.write(self.style.MIGRATE_HEADING("Checks of the database (each should find 0)"))
         failed = []
