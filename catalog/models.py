@@ -184,6 +184,16 @@ class Course(models.Model):
     def display_title(self) -> str:
         return self.title or self.abbreviated_title
 
+    def listing_ids(self) -> list[int]:
+        """The ids of every code this class is listed under (cross-listings), its own included."""
+        if self.listing_group is None:
+            return [self.id]
+        if not hasattr(self, "_listing_ids"):
+            self._listing_ids = list(
+                Course.objects.filter(listing_group=self.listing_group).values_list("id", flat=True)
+            )
+        return self._listing_ids
+
     def former_codes(self) -> list[dict]:
         """[{'codes': ['ELENG 126', 'EL ENG 126'], 'until': Term}, ...]: the codes the course
         had before its current one, each with the last term taught under it, latest first."""
@@ -231,11 +241,12 @@ class CourseAlias(models.Model):
         return f"{self.code} -> {self.course.code}"
 
 
-def lookup_course(subject: str, number: str) -> Course | None:
-    """Find a course by any spelling of its code: canonical, alias or compact."""
+def lookup_course(subject: str, number: str, aliases: bool = True) -> Course | None:
+    """Find a course by any spelling of its code: canonical, alias (unless ``aliases`` is
+    false) or compact."""
     canonical = f"{normalize_subject(subject)} {normalize_number(number)}"
     course = Course.objects.filter(code=canonical).first()
-    if course is None:
+    if course is None and aliases:
         alias = CourseAlias.objects.select_related("course").filter(code_compact=canonical.replace(" ", "")).first()
         course = alias.course if alias else None
     return course

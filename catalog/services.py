@@ -12,7 +12,8 @@ from berkeleytime.db import bulk_update
 from sources.codes import level_for_number, number_digits
 from sources.importing import ImportReport, assign_changed, record_import
 
-from .importers.state import CatalogSources, CatalogState, quality
+from .importers.reader import CatalogSources
+from .importers.state import CatalogState, quality
 from .models import Course, CourseAlias, Requirement, Section, Subject, Term
 from .signals import course_merged
 

@@ -64,8 +64,9 @@ def import_enrollment(data_dir: Path, report: ImportReport, progress=lambda item
 
 def _resolve_courses(histories: list[CourseHistory], report: ImportReport) -> list[tuple[CourseHistory, Course]]:
     """Each file's course by any spelling of its code; files of unknown courses are rejected
-    with their points. Two files for one course (two spellings): the first, in name order, wins."""
-    resolved, seen = [], {}
+    with their points. Two files for one course (a former code's and the current code's, or two
+    spellings): the file named by the course's own code wins, else the first in name order."""
+    found: dict[int, list[tuple[CourseHistory, Course]]] = {}
     for history in histories:
         if not history.point_count:
             continue
@@ -75,16 +76,19 @@ def _resolve_courses(histories: list[CourseHistory], report: ImportReport) -> li
                 history.path, None, f"unknown course: {history.subject} {history.number} ({history.point_count} points)"
             )
             continue
-        if course.pk in seen:
-            report.reject(
-                history.path,
-                None,
-                f"another file for the same course: {course.code} already read from {seen[course.pk].name} "
-                f"({history.point_count} points)",
-            )
-            continue
-        seen[course.pk] = history.path
-        resolved.append((history, course))
+        found.setdefault(course.pk, []).append((history, course))
+    resolved = []
+    for candidates in found.values():
+        chosen = next((c for c in candidates if lookup_course(c[0].subject, c[0].number, aliases=False)), candidates[0])
+        resolved.append(chosen)
+        for history, course in candidates:
+            if history is not chosen[0]:
+                report.reject(
+                    history.path,
+                    None,
+                    f"another file for the same course: {course.code} already read from {chosen[0].path.name} "
+                    f"({history.point_count} points)",
+                )
     return resolved
 
 

@@ -48,10 +48,9 @@ class InstructorSpelling(models.Model):
 
 class GradeQuerySet(models.QuerySet):
     def for_course(self, course: Course) -> "GradeQuerySet":
-        """The course's sections under every code it is listed as (cross-listings count together)."""
-        if course.listing_group is None:
-            return self.filter(course=course)
-        return self.filter(course__listing_group=course.listing_group)
+        """The course's sections under every code it is listed as (cross-listings count together).
+        The codes are looked up first, so the sections are read through their (course, term) index."""
+        return self.filter(course_id__in=course.listing_ids())
 
     def in_terms(self, terms) -> "GradeQuerySet":
         return self.filter(term__in=terms) if terms else self

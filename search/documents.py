@@ -46,11 +46,18 @@ WITH chosen AS (
         WHERE instructor <> '' AND course_id IN (SELECT id FROM chosen)
     ) taught
     GROUP BY course_id
+), taken AS (
+    -- Students under this code itself: a cross-listed class's summary counts every
+    -- listing, and the code students took it under should rank first.
+    SELECT g.course_id, SUM(g.a_plus + g.a + g.a_minus + g.b_plus + g.b + g.b_minus + g.c_plus + g.c + g.c_minus
+                            + g.d_plus + g.d + g.d_minus + g.f + g.p + g.np) AS total
+    FROM grades_grade g WHERE g.course_id IN (SELECT id FROM chosen)
+    GROUP BY g.course_id
 ), parts AS (
     SELECT chosen.id AS course_id,
            COALESCE(NULLIF(chosen.title, ''), chosen.abbreviated_title) AS title,
            COALESCE(names.instructors, '') AS instructors,
-           COALESCE(log(1 + summary.total) / 5.0, 0) AS popularity,
+           COALESCE(log(1 + taken.total) / 5.0, 0) AS popularity,
            setweight(to_tsvector('english', chosen.code || ' '
                                  || unaccent(COALESCE(NULLIF(chosen.title, ''), chosen.abbreviated_title))), 'A')
            || setweight(to_tsvector('english', unaccent(chosen.abbreviated_title) || ' ' || chosen.subject_name), 'B')
@@ -61,7 +68,7 @@ WITH chosen AS (
            setweight(to_tsvector('english', unaccent(chosen.description)), 'D') AS description_vector
     FROM chosen
     LEFT JOIN names ON names.course_id = chosen.id
-    LEFT JOIN grades_coursegrades summary ON summary.course_id = chosen.id
+    LEFT JOIN taken ON taken.course_id = chosen.id
 )
 INSERT INTO search_coursedocument
     (course_id, title, instructors, popularity, title_vector, names_vector, vector, refreshed_at)

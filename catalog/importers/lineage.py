@@ -96,7 +96,8 @@ def program(subject: str) -> str:
     return "regular"
 
 
-def _title_key(title: str) -> str:
+def title_key(title: str) -> str:
+    """A title as compared: 'Prob & Random P' -> 'probrandomp'."""
     return re.sub(r"[^a-z0-9]", "", title.lower())
 
 
@@ -134,7 +135,7 @@ class CourseLinks:
                 families[key].add(family)
             for text in course.full_title_texts | course.transcript_title_texts:
                 if GENERIC_WORDS.search(text):
-                    self.generic.add(_title_key(text))
+                    self.generic.add(title_key(text))
         self.generic |= {key for key, subjects in families.items() if len(subjects) >= GENERIC_TITLE_SUBJECTS}
 
     # -- evidence ---------------------------------------------------------

@@ -21,7 +21,7 @@ from search.query import LETTER_PREFIXES, CodeQuery, Query
 
 from . import BackendUnavailable, Hit
 
-SOURCE = ["id", "code", "subject", "number", "title", "instructors", "description"]
+SOURCE = ["id", "code", "codes", "subject", "number", "title", "instructors", "description"]
 FEW = 3
 
 
@@ -30,6 +30,8 @@ def _code_clause(reading: CodeQuery) -> dict:
     lettered = [prefix + number for prefix in LETTER_PREFIXES]
     queries = []
     if reading.subjects:
+        # A former code or other spelling answers too ("math 1a" is MATH 51): every code a course answers to.
+        queries.append(_constant([{"terms": {"codes": [subject + number for subject in reading.subjects]}}], 1000))
         for rank, subject in enumerate(reading.subjects):
             same = {"term": {"subject": subject}}
             queries += [
@@ -151,6 +153,8 @@ class ElasticsearchBackend:
                 }
                 if reading.subjects:
                     number_ok = number_ok or doc["number"].startswith(reading.number)
-                if number_ok and (not reading.subjects or doc["subject"] in reading.subjects):
+                typed = {subject + reading.number for subject in reading.subjects}
+                answers_to = {code.replace(" ", "").upper() for code in doc.get("codes", [])}
+                if (number_ok and (not reading.subjects or doc["subject"] in reading.subjects)) or typed & answers_to:
                     matched.add(doc["id"])
         return matched

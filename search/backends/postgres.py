@@ -14,6 +14,7 @@ import threading
 from django.db import connection
 
 from berkeleytime.caching import data_generation
+from catalog.models import CourseAlias
 from search import highlight
 from search.models import Word
 from search.query import LETTER_PREFIXES, CodeQuery, Query, edit_distance, max_edits
@@ -39,11 +40,13 @@ CROSS JOIN LATERAL (
 ) candidate
 """
 
-# Courses whose number reads as the typed one: exactly (3), with a letter in
-# front ("data 100" is DATA C100: 2), or starting with it while typing (1).
+# Courses whose number reads as the typed one: exactly, or by a former code or
+# other spelling ("math 1a" is MATH 51: 3), with a letter in front ("data 100"
+# is DATA C100: 2), or starting with it while typing (1).
 _CODES = """
 SELECT c.id,
-       CASE WHEN c.number = %(number)s THEN 3 WHEN c.number = ANY(%(lettered)s) THEN 2 ELSE 1 END AS tier,
+       CASE WHEN c.number = %(number)s OR c.id = ANY(%(aliased)s) THEN 3
+            WHEN c.number = ANY(%(lettered)s) THEN 2 ELSE 1 END AS tier,
        COALESCE(array_position(%(subjects)s::text[], c.subject_id::text), 1) AS subject_rank,
        d.popularity, {fields}
 FROM catalog_course c
@@ -100,17 +103,36 @@ MIN_CORRECTABLE = 4
 FEW = 3  # fewer courses than this with every word: look further
 
 
-class KnownWords:
-    """The word list in memory, so that a query whose words all exist costs no typo lookup.
-
-    Reloaded when an import bumps the data generation (berkeleytime.caching).
-    """
+class PerGeneration:
+    """Data read once into memory and read again when an import bumps the data
+    generation (berkeleytime.caching)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._generation: int | None = None
-        self._words: list[str] = []
-        self._set: frozenset[str] = frozenset()
+
+    def _load(self) -> None:
+        generation = data_generation()
+        if generation == self._generation:
+            return
+        with self._lock:
+            if generation != self._generation:
+                self.fetch()
+                self._generation = generation
+
+    def fetch(self) -> None:
+        raise NotImplementedError
+
+
+class KnownWords(PerGeneration):
+    """The word list, so that a query whose words all exist costs no typo lookup."""
+
+    _words: list[str] = []
+    _set: frozenset[str] = frozenset()
+
+    def fetch(self) -> None:
+        words = sorted(Word.objects.values_list("word", flat=True))
+        self._words, self._set = words, frozenset(words)
 
     def has(self, word: str, as_prefix: bool = False) -> bool:
         self._load()
@@ -121,17 +143,23 @@ class KnownWords:
             return i < len(self._words) and self._words[i].startswith(word)
         return False
 
-    def _load(self) -> None:
-        generation = data_generation()
-        if generation == self._generation:
-            return
-        with self._lock:
-            if generation != self._generation:
-                words = sorted(Word.objects.values_list("word", flat=True))
-                self._words, self._set, self._generation = words, frozenset(words), generation
+
+class KnownAliases(PerGeneration):
+    """Former codes and other spellings ('ELENG126' -> EECS 126's id), so that a code
+    typed as a course once was answers without a lookup for the codes that never were."""
+
+    _courses: dict[str, int] = {}
+
+    def fetch(self) -> None:
+        self._courses = dict(CourseAlias.objects.values_list("code_compact", "course_id"))
+
+    def courses(self, compact_codes) -> list[int]:
+        self._load()
+        return sorted({self._courses[code] for code in compact_codes if code in self._courses})
 
 
 known_words = KnownWords()
+known_aliases = KnownAliases()
 
 
 class PostgresBackend:
@@ -206,15 +234,14 @@ class PostgresBackend:
             "lettered": [prefix + number for prefix in LETTER_PREFIXES],
             "prefix": number + "%",
             "subjects": list(reading.subjects),
+            # A former code or other spelling answers too: "el eng 126" is EECS 126 (once ELENG 126).
+            "aliased": known_aliases.courses(subject + number for subject in reading.subjects),
             "limit": limit,
         }
         if reading.subjects:
-            # A former code or other spelling answers too: "el eng 126" is EECS 126 (once ELENG 126).
-            params["aliases"] = [subject.replace(" ", "") + number for subject in reading.subjects]
-            where = (
-                "(c.subject_id = ANY(%(subjects)s) AND (c.number LIKE %(prefix)s OR c.number = ANY(%(lettered)s)))"
-                " OR c.id IN (SELECT a.course_id FROM catalog_coursealias a WHERE a.code_compact = ANY(%(aliases)s))"
-            )
+            where = "c.subject_id = ANY(%(subjects)s) AND (c.number LIKE %(prefix)s OR c.number = ANY(%(lettered)s))"
+            if params["aliased"]:  # rare, so the common statement keeps its plain index scan
+                where = f"({where}) OR c.id = ANY(%(aliased)s)"
         else:  # a number alone must be whole: "61" alone is not every 61-something
             where = "(c.number = %(number)s OR c.number = ANY(%(lettered)s))"
         cursor.execute(_CODES.format(where=where, fields=_FIELDS), params)

@@ -59,6 +59,8 @@ def test_the_elasticsearch_backend_answers_the_same_api(built, client):
     assert body["backend"] == "elasticsearch"
     assert body["results"][0]["code"] == "COMPSCI 61A"
     assert body["results"][0]["highlight"] == "<mark>COMPSCI 61A</mark>"
+    former = selectors.search("math 1a", 3)  # MATH 1A became MATH 51
+    assert (former.backend, former.hits[0].code) == ("elasticsearch", "MATH 51")
     words = selectors.search("data structures", 5)
     assert words.backend == "elasticsearch"
     assert words.hits[0].code == "COMPSCI 61B"

@@ -33,6 +33,9 @@ def codes(query: str, limit: int = 10) -> list[str]:
         ("ieor 172", "INDENG 172"),
         ("stats 134", "STAT 134"),
         ("nst 10", "NUSCTX 10"),
+        ("el eng 126", "EECS 126"),  # a former code
+        ("math 1a", "MATH 51"),
+        ("ls c70y", "L&S C70Y"),  # a subject code without its punctuation
     ],
 )
 def test_codes_in_every_form_come_first(typed, course):

@@ -14,7 +14,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from catalog.importers.state import CatalogSources
+from catalog.importers.reader import CatalogSources
 from sources.importing import ImportReport
 
 
