@@ -313,9 +313,9 @@ class GradeImporter:
         return touched | self.write_instructors()
 
     def write_instructors(self) -> set[int]:
-        """Group every spelling of every stored row into people, keep one Instructor
-        per person and a spelling row per spelling, link each row to its people.
-        Returns the courses whose instructors changed."""
+        """Group every spelling of every stored row into people (grades.instructors), keep
+        one Instructor per person and a spelling row per spelling, and link each row to
+        its people. Returns the courses whose instructors changed."""
         rows = list(Grade.objects.values_list("id", "course_id", "instructor_names"))
         taught: dict[str, set[int]] = defaultdict(set)
         sections: Counter = Counter()
@@ -328,16 +328,28 @@ class GradeImporter:
         self.quality.update(found.found)
 
         existing = {i.slug: i for i in Instructor.objects.all()}
-        wanted = {}
+        person_ids = self._write_people(found, existing)
+        instructor_of = self._write_spellings(found, existing, person_ids)
+        changed = self._write_links(rows, instructor_of)
+        kept = set(person_ids.values())
+        retired = [i.id for i in existing.values() if i.id not in kept]
+        Instructor.objects.filter(id__in=retired).delete()
+        if retired:
+            self.report.deleted["instructor pages merged into another"] += len(retired)
+        return changed
+
+    def _write_people(self, found: identities.Identities, existing: dict) -> dict[int, int]:
+        """One Instructor per person, under the slug of the name shown; {id(person): instructor id}."""
+        slugs = {}
         for person in sorted(found.people, key=lambda p: (-p.sections, p.name)):
             slug = person.slug
-            for n in range(2, 1000):
-                if slug not in wanted:
+            for n in range(2, 1000):  # two people who write their names alike
+                if slug not in slugs:
                     break
                 slug = f"{person.slug[:195]}-{n}"
-            wanted[slug] = person
+            slugs[slug] = person
         create, update = [], []
-        for slug, person in wanted.items():
+        for slug, person in slugs.items():
             instructor = existing.get(slug)
             if instructor is None:
                 create.append(Instructor(name=person.name, slug=slug))
@@ -346,19 +358,23 @@ class GradeImporter:
                 update.append(instructor)
         Instructor.objects.bulk_create(create, batch_size=5000)
         bulk_update(Instructor, update, ["name"], batch_size=5000)
-        ids = {i.slug: i.id for i in Instructor.objects.filter(slug__in=wanted)}
-        person_id = {id(person): ids[slug] for slug, person in wanted.items()}
+        self.report.created["instructors"] += len(create)
+        self.report.updated["instructors"] += len(update)
+        ids = dict(Instructor.objects.filter(slug__in=slugs).values_list("slug", "id"))
+        return {id(person): ids[slug] for slug, person in slugs.items()}
 
-        # Spellings: every name written today, and the name of every page that no longer stands alone.
-        spellings = {name: (person_id[id(found.person_of[name])], True) for name in taught}
-        for slug, instructor in existing.items():
-            if slug in wanted or instructor.name in spellings:
+    def _write_spellings(self, found: identities.Identities, existing: dict, person_ids: dict) -> dict[str, int]:
+        """A spelling row for every name written today, and for the name of every instructor
+        page that no longer stands alone, so that its slug redirects. {name: instructor id}."""
+        spellings = {name: (person_ids[id(person)], True) for name, person in found.person_of.items()}
+        kept = set(person_ids.values())
+        for instructor in existing.values():
+            if instructor.name in spellings or instructor.id in kept:
                 continue
-            person = found.person_of.get(instructor.name) or next(
-                (found.person_of[n] for n in split_names(instructor.name) if n in found.person_of), None
-            )
+            # A page of a name no row writes any more: a joined "A; B" belongs to its first person.
+            person = next((found.person_of[n] for n in split_names(instructor.name) if n in found.person_of), None)
             if person is not None:
-                spellings[instructor.name] = (person_id[id(person)], False)
+                spellings[instructor.name] = (person_ids[id(person)], False)
         for row in InstructorSpelling.objects.filter(seen=False).select_related("instructor"):
             if row.name not in spellings and row.instructor.name in spellings:
                 spellings[row.name] = (spellings[row.instructor.name][0], False)
@@ -372,37 +388,32 @@ class GradeImporter:
             elif assign_changed(row, {"slug": slug, "instructor_id": instructor_id, "seen": seen}):
                 change.append(row)
         InstructorSpelling.objects.filter(id__in=[s.id for s in current.values()]).delete()
+        InstructorSpelling.objects.bulk_create(add, batch_size=5000)
+        bulk_update(InstructorSpelling, change, ["slug", "instructor", "seen"], batch_size=5000)
+        self.report.created["instructor spellings"] += len(add)
+        self.report.updated["instructor spellings"] += len(change)
+        return {name: instructor_id for name, (instructor_id, _) in spellings.items()}
 
-        # Links: each row to the people its spellings are.
+    def _write_links(self, rows: list[tuple], instructor_of: dict[str, int]) -> set[int]:
+        """Each row linked to the people its names are; the courses whose links changed."""
         through = Grade.instructors.through
         links = defaultdict(set)
         for grade_id, instructor_id in through.objects.values_list("grade_id", "instructor_id"):
             links[grade_id].add(instructor_id)
-        changed_courses, relink = set(), {}
+        changed, relink = set(), {}
         for grade_id, course_id, names in rows:
-            people = {spellings[name][0] for name in names}
+            people = {instructor_of[name] for name in names}
             if links.get(grade_id, set()) != people:
                 relink[grade_id] = people
-                changed_courses.add(course_id)
+                changed.add(course_id)
         for chunk in _chunks(list(relink), 5000):
             through.objects.filter(grade_id__in=chunk).delete()
         copy_insert(
             through, (through(grade_id=g, instructor_id=i) for g, people in relink.items() for i in people),
             ["grade", "instructor"],
         )  # fmt: skip
-        InstructorSpelling.objects.bulk_create(add, batch_size=5000)
-        bulk_update(InstructorSpelling, change, ["slug", "instructor", "seen"], batch_size=5000)
-        retired = [i for slug, i in existing.items() if slug not in wanted]
-        Instructor.objects.filter(id__in=[i.id for i in retired]).delete()
-
-        self.report.created["instructors"] += len(create)
-        self.report.updated["instructors"] += len(update)
-        if retired:
-            self.report.deleted["instructor pages now another's spelling"] += len(retired)
-        self.report.created["instructor spellings"] += len(add)
-        self.report.updated["instructor spellings"] += len(change)
         self.report.updated["grade rows linked to their instructors"] += len(relink)
-        return changed_courses
+        return changed
 
 
 def refresh_course_summaries(course_ids: Iterable[int] | None = None) -> None:
