@@ -1,11 +1,13 @@
 """Whole-response caching for read-only API views.
 
 Two levels: a small in-process LRU of ready JSON bytes in front of the shared
-Redis cache. Keys embed the data generation, which every importer bumps after
-it commits, so an import invalidates every cached read at once without scanning
-keys. Each process re-reads the generation from Redis at most once per
-GENERATION_TTL seconds, so other processes see an import within that delay.
-A cache outage only costs hits: django-redis ignores connection errors.
+Redis cache. Keys embed the data generation, which every importer and sync
+bumps after it commits, so an import invalidates every cached read at once
+without scanning keys. The generation is one row in the database, which every
+process sees (with no Redis, as under `make run`, each process has its own
+cache); each process re-reads it at most once per GENERATION_TTL seconds, so
+other processes see an import within that delay. A cache outage only costs
+hits: django-redis ignores connection errors.
 """
 
 import hashlib
@@ -15,10 +17,10 @@ from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import DatabaseError
 from django.http import HttpResponse
 
 CACHE_SECONDS = 3600
-DATA_GENERATION_KEY = "data:generation"
 GENERATION_TTL = 1.0
 LOCAL_ENTRIES = 512
 
@@ -29,19 +31,28 @@ _local: OrderedDict[str, bytes] = OrderedDict()
 
 def bump_data_generation() -> None:
     """Invalidate every cached read at once: their keys embed the generation.
-    Every importer calls this after it commits."""
+    Every importer and sync calls this after it commits."""
     global _generation
+    from .models import DataGeneration
+
     value = time.time_ns()
-    cache.set(DATA_GENERATION_KEY, value, timeout=None)
+    DataGeneration.objects.update_or_create(pk=1, defaults={"value": value})
     _generation = (value, time.monotonic())
 
 
 def data_generation() -> int:
+    """The current generation, read from the database at most once per GENERATION_TTL
+    seconds per process; during a database outage the last one read."""
     global _generation
     now = time.monotonic()
     if _generation is not None and now - _generation[1] < GENERATION_TTL:
         return _generation[0]
-    value = cache.get_or_set(DATA_GENERATION_KEY, time.time_ns, timeout=None) or 0
+    from .models import DataGeneration
+
+    try:
+        value = DataGeneration.objects.filter(pk=1).values_list("value", flat=True).first() or 0
+    except DatabaseError:
+        value = _generation[0] if _generation is not None else 0
     _generation = (value, now)
     return value
 
