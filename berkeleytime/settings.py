@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "grades",
     "search",
     "enrollment",
+    "sis",
     "dashboard",
 ]
 
@@ -162,6 +163,21 @@ ELASTICSEARCH_URL = env.str("ELASTICSEARCH_URL", default="")
 # and the time budget of one Elasticsearch search before PostgreSQL answers instead.
 ELASTICSEARCH_INDEX = env.str("ELASTICSEARCH_INDEX", default="")
 SEARCH_TIMEOUT_MS = env.int("SEARCH_TIMEOUT_MS", default=300)
+
+# UC Berkeley's SIS APIs (sis_sync): where they answer, and each API's credentials,
+# which come from the environment (a Secret in the cluster), never from a file.
+SIS_API_URL = env.str("SIS_API_URL", default="https://gateway.api.berkeley.edu/sis")
+SIS_CREDENTIALS = {
+    api: (env.str(f"SIS_{api.upper()}_APP_ID", default=""), env.str(f"SIS_{api.upper()}_APP_KEY", default=""))
+    for api in ("term", "course", "class")
+}
+SIS_TIMEOUT_SECONDS = env.float("SIS_TIMEOUT_SECONDS", default=30.0)
+SIS_RETRIES = env.int("SIS_RETRIES", default=3)
+# A run that would remove more than this share of a term's sections (or list this much
+# fewer courses than the last run) is refused: the SIS has answered empty and partial before.
+SIS_MAX_REMOVAL_SHARE = env.float("SIS_MAX_REMOVAL_SHARE", default=0.2)
+# How long each run's raw answers are kept, for `sis_sync ... --replay RUN`.
+SIS_ARCHIVE_DAYS = env.int("SIS_ARCHIVE_DAYS", default=14)
 
 # The image tag this process runs (the chart sets it): Sentry's release, shown by the dashboard.
 BT_RELEASE = env.str("BT_RELEASE", default="")

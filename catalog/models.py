@@ -37,6 +37,16 @@ class Term(models.Model):
     season = models.CharField(max_length=6, choices=SEASON_CHOICES)
     slug = models.SlugField(max_length=16, unique=True)
     sort_key = models.PositiveIntegerField(db_index=True)
+    # From the SIS Term API (sis_sync terms): instruction, and the self-service enrollment window.
+    begin_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+    enroll_begin = models.DateField(null=True, blank=True)
+    enroll_end = models.DateField(null=True, blank=True)
+    # Set once the SIS has listed the term's classes: from then on its sections are
+    # the SIS's (sis_sync classes and enrollment), and the file importer leaves them be.
+    sections_synced_at = models.DateTimeField(null=True, blank=True)
+    # When the term's section counts were true: the listing file's date, or the last sync.
+    counts_as_of = models.DateTimeField(null=True, blank=True)
 
     objects = TermQuerySet.as_manager()
 
@@ -54,6 +64,15 @@ class Term(models.Model):
     @property
     def name(self) -> str:
         return self.ref.name
+
+    @property
+    def sis_id(self) -> str:
+        """The SIS's four-digit term id: '2' + two-digit year + season (2 spring, 5 summer, 8 fall)."""
+        return self.ref.sis_id
+
+    def enrollment_open(self, day) -> bool:
+        """Whether ``day`` falls in the term's self-service enrollment window (from the SIS)."""
+        return bool(self.enroll_begin and self.enroll_end and self.enroll_begin <= day <= self.enroll_end)
 
     @classmethod
     def values_for(cls, ref: TermRef) -> dict:
@@ -150,6 +169,11 @@ class Course(models.Model):
     prerequisites = models.TextField(blank=True)
     # Refreshed by the grade importer so listings need no aggregate per request.
     has_grades = models.BooleanField(default=False, db_index=True)
+    # Set once the SIS Course API has described the course (sis_sync courses): its
+    # title, description, units and prerequisites are then the SIS's, which the file
+    # importer leaves be; the codes the SIS lists it with are linked as cross-listings.
+    sis_synced_at = models.DateTimeField(null=True, blank=True)
+    sis_cross_listed = ArrayField(models.CharField(max_length=40), default=list, blank=True)
     cross_listings = models.ManyToManyField("self", symmetrical=True, blank=True)
     # The lowest id among the course and its cross-listings: one class under
     # several codes shares one group, and its grades are counted together.
@@ -269,7 +293,13 @@ class Section(models.Model):
     enrolled = models.PositiveIntegerField(null=True, blank=True)
     capacity = models.PositiveIntegerField(null=True, blank=True)
     waitlisted = models.PositiveIntegerField(null=True, blank=True)
+    waitlist_capacity = models.PositiveIntegerField(null=True, blank=True)
+    reserved = models.PositiveIntegerField(null=True, blank=True)  # seats held for some students
     status = models.CharField(max_length=16, blank=True)
+    # Every meeting ([{"days", "start", "end", "location", "instructors"}]; the fields above
+    # hold the first) and final exams ([{"date", "start", "end", "location"}]), from the SIS.
+    meetings = models.JSONField(default=list, blank=True)
+    exams = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["term", "course", "parent_id", "kind", "number"]

@@ -9,12 +9,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from berkeleytime.db import bulk_update
-from sources.codes import level_for_number, number_digits
+from sources.codes import level_for_number, number_digits, split_code
 from sources.importing import ImportReport, assign_changed, record_import
 
 from .importers.reader import CatalogSources
 from .importers.state import CatalogState, quality
 from .models import Course, CourseAlias, Requirement, Section, Subject, Term
+from .resolver import CourseResolver
 from .signals import course_merged
 
 COURSE_FIELDS = [
@@ -70,7 +71,7 @@ class CatalogWriter:
         self.write_merges()
         self.write_aliases()
         self.write_links()
-        self.write_listing_groups()
+        self.write_cross_listings()
         self.write_sections()
         self.remove_empty_subjects()
 
@@ -130,6 +131,10 @@ class CatalogWriter:
                 "code_compact": code.replace(" ", ""),
             }
             course = existing.get(code)
+            if course is not None and course.sis_synced_at is not None:
+                # The SIS describes this course (sis_sync courses): the files' words do not replace its.
+                for name in ("title", "description", "units_min", "units_max", "prerequisites"):
+                    values.pop(name)
             if course is None:
                 # has_grades is the grade import's to keep; a new course starts with what the files say.
                 create.append(Course(subject_id=state.subject, number=state.number, code=code,
@@ -203,6 +208,9 @@ class CatalogWriter:
         offerings = {
             (self.courses[code], term_ids[ref]) for code, state in self.state.courses.items() for ref in state.terms
         }
+        # The offerings of terms the SIS lists are the SIS's (sis_sync classes).
+        offerings |= set(Course.terms.through.objects.filter(term__sections_synced_at__isnull=False)
+                         .values_list("course_id", "term_id"))  # fmt: skip
         self._sync_links(Course.terms.through, "course_id", "term_id", offerings, "offerings")
 
         requirement_ids = {slug: r.id for slug, r in self.requirements.items()}
@@ -213,26 +221,10 @@ class CatalogWriter:
         }
         self._sync_links(Course.requirements.through, "course_id", "requirement_id", satisfies, "course requirements")
 
-        pairs = set()
-        for group in self.state.cross_listings:
-            ids = [self.courses[code] for code in group]
-            pairs.update((a, b) for a in ids for b in ids if a != b)
-        self._sync_links(Course.cross_listings.through, "from_course_id", "to_course_id", pairs, "cross-listings")
-
-    def write_listing_groups(self) -> None:
-        """Each course's listing group: the lowest id among it and its cross-listings."""
-        group_of = {course_id: course_id for course_id in self.courses.values()}
-        for group in self.state.cross_listings:
-            ids = [self.courses[code] for code in group]
-            for course_id in ids:
-                group_of[course_id] = min(ids)
-        update = []
-        for course in Course.objects.only("id", "listing_group"):
-            if course.listing_group != group_of[course.id]:
-                course.listing_group = group_of[course.id]
-                update.append(course)
-        bulk_update(Course, update, ["listing_group"], batch_size=5000)
-        self.report.updated["listing groups"] += len(update)
+    def write_cross_listings(self) -> None:
+        """The cross-listings the sources' evidence finds, and those the SIS declares."""
+        groups = [{self.courses[code] for code in group} for group in self.state.cross_listings]
+        link_cross_listings(groups + sis_declared_groups(), self.report)
 
     def remove_empty_subjects(self) -> None:
         """A subject no source names any more and no course uses ('LS', now read as 'L&S') goes."""
@@ -246,7 +238,14 @@ class CatalogWriter:
         changed ones updated, ones no longer listed deleted."""
         term_ids = {ref: term.id for ref, term in self.terms.items()}
         for ref in self.state.section_terms:
+            term = self.terms[ref]
+            if term.sections_synced_at is not None:
+                self.report.reject(f"sections of {ref.slug}", None, "left to the SIS, which lists this term's classes")
+                continue
             term_id = term_ids[ref]
+            as_of = self.state.section_dates.get(ref)
+            if as_of and term.counts_as_of != as_of:
+                Term.objects.filter(id=term_id).update(counts_as_of=as_of)
             existing = {
                 (s.course.code, s.kind, s.number): s
                 for s in Section.objects.filter(term_id=term_id).select_related("course")
@@ -285,6 +284,62 @@ class CatalogWriter:
             if stale:
                 Section.objects.filter(id__in=stale).delete()
                 self.report.deleted["sections"] += len(stale)
+
+
+def sis_declared_groups() -> list[set[int]]:
+    """Each course the SIS lists with other codes (Course.sis_cross_listed), with them."""
+    resolver = CourseResolver()
+    groups = []
+    for course_id, codes in Course.objects.exclude(sis_cross_listed=[]).values_list("id", "sis_cross_listed"):
+        found = {resolver.find(*split_code(code)) for code in codes} - {None}
+        if found - {course_id}:
+            groups.append({course_id, *found})
+    return groups
+
+
+def link_cross_listings(groups: list[set[int]], report: ImportReport) -> None:
+    """Link every course of each group with every other (groups that share a course are
+    one group), nothing else, and give each course its listing group: the lowest id
+    among it and its cross-listings."""
+    parent: dict[int, int] = {}
+
+    def find(x: int) -> int:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for group in groups:
+        first, *rest = sorted(group)
+        for other in rest:
+            parent[find(other)] = find(first)
+    members: dict[int, list[int]] = defaultdict(list)
+    for course_id in list(parent):
+        members[find(course_id)].append(course_id)
+    pairs, group_of = set(), {}
+    for ids in members.values():
+        pairs.update((a, b) for a in ids for b in ids if a != b)
+        group_of.update(dict.fromkeys(ids, min(ids)))
+
+    through = Course.cross_listings.through
+    existing = {(a, b): pk for pk, a, b in through.objects.values_list("pk", "from_course_id", "to_course_id")}
+    stale = [pk for pair, pk in existing.items() if pair not in pairs]
+    through.objects.filter(pk__in=stale).delete()
+    through.objects.bulk_create([through(from_course_id=a, to_course_id=b) for a, b in pairs - existing.keys()],
+                                batch_size=5000)  # fmt: skip
+    report.created["cross-listings"] += len(pairs - existing.keys())
+    if stale:
+        report.deleted["cross-listings"] += len(stale)
+
+    update = []
+    for course in Course.objects.only("id", "listing_group"):
+        group = group_of.get(course.id, course.id)
+        if course.listing_group != group:
+            course.listing_group = group
+            update.append(course)
+    bulk_update(Course, update, ["listing_group"], batch_size=5000)
+    report.updated["listing groups"] += len(update)
 
 
 def _short(section_key: tuple) -> tuple:

@@ -86,6 +86,46 @@ class SectionEnrollmentPoint(models.Model):
         return f"section {self.section_id} {self.date}: {self.enrolled}"
 
 
+class EnrollmentSnapshot(models.Model):
+    """A course's counts at one moment, kept when they changed since the last one: the
+    SIS enrollment sync reads them every 15 minutes while enrollment is open, so a day
+    can hold many (the daily EnrollmentPoint keeps the day's last)."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="enrollment_snapshots")
+    term = models.ForeignKey(Term, on_delete=models.CASCADE, related_name="enrollment_snapshots")
+    recorded_at = models.DateTimeField()
+    enrolled = models.PositiveIntegerField()
+    capacity = models.PositiveIntegerField(null=True, blank=True)
+    waitlisted = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["course", "term", "recorded_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["course", "term", "recorded_at"], name="enrollment_snapshot_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.course_id} {self.term_id} {self.recorded_at:%Y-%m-%d %H:%M}: {self.enrolled}"
+
+
+class SectionSnapshot(models.Model):
+    """One section's counts at one moment, kept when they changed since the last one."""
+
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="snapshots")
+    recorded_at = models.DateTimeField()
+    enrolled = models.PositiveIntegerField(null=True, blank=True)
+    capacity = models.PositiveIntegerField(null=True, blank=True)
+    waitlisted = models.PositiveIntegerField(null=True, blank=True)
+    reserved = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["section", "recorded_at"]
+        constraints = [models.UniqueConstraint(fields=["section", "recorded_at"], name="section_snapshot_once")]
+
+    def __str__(self) -> str:
+        return f"section {self.section_id} {self.recorded_at:%Y-%m-%d %H:%M}: {self.enrolled}"
+
+
 @dataclass(frozen=True)
 class PhaseMark:
     key: str

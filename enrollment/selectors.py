@@ -11,7 +11,7 @@ from catalog.models import Course, Term, lookup_course
 from catalog.selectors import UnknownTerm, term_by_slug
 from sources.codes import split_code
 
-from .models import EnrollmentPoint, PhaseMark, TermPhases, blank_phases
+from .models import EnrollmentPoint, EnrollmentSnapshot, PhaseMark, TermPhases, blank_phases
 
 MAX_SELECTIONS = 4
 _MAX_CODE_PART = 40
@@ -29,6 +29,16 @@ class EnrollmentSeries:
     term: Term | None
     points: list[EnrollmentPoint] = field(default_factory=list)
     phases: TermPhases | None = None
+    # Every change the SIS sync saw (EnrollmentSnapshot), when asked for: finer than the days.
+    snapshots: list[EnrollmentSnapshot] | None = None
+
+    @property
+    def as_of(self) -> datetime.datetime | datetime.date | None:
+        """When the latest counts were true: the last sync or listing of the term's
+        sections when the latest point is theirs, else the latest point's day."""
+        if self.term is not None and self.term.counts_as_of and self.latest and self.latest.source == "snapshot":
+            return self.term.counts_as_of
+        return self.latest.date if self.latest else None
 
     @property
     def capacity(self) -> int | None:
@@ -120,15 +130,19 @@ def latest_term_with_enrollment(course: Course) -> Term | None:
     return Term.objects.filter(enrollment_points__course=course).order_by("-sort_key").first()
 
 
-def enrollment_series(course: Course, term: Term | None = None) -> EnrollmentSeries:
-    """The course's points in ``term``, or in the latest term with any."""
+def enrollment_series(course: Course, term: Term | None = None, snapshots: bool = False) -> EnrollmentSeries:
+    """The course's points in ``term``, or in the latest term with any; with ``snapshots``,
+    every change the SIS sync recorded too."""
     if term is None:
         term = latest_term_with_enrollment(course)
         if term is None:
             return EnrollmentSeries(course=course, term=None)
     points = list(EnrollmentPoint.objects.for_course(course).in_term(term).in_date_order())
     phases = TermPhases.objects.filter(term=term).first()
-    return EnrollmentSeries(course=course, term=term, points=points, phases=phases)
+    series = EnrollmentSeries(course=course, term=term, points=points, phases=phases)
+    if snapshots:
+        series.snapshots = list(EnrollmentSnapshot.objects.filter(course=course, term=term).order_by("recorded_at"))
+    return series
 
 
 def term_for_selection(slug: str) -> Term:

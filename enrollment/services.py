@@ -19,7 +19,7 @@ from sources.importing import ImportReport, assign_changed, record_import
 from sources.terms import TermRef
 
 from .importers.history import CourseHistory, read_history_file
-from .models import EnrollmentPoint, SectionEnrollmentPoint, TermPhases
+from .models import EnrollmentPoint, EnrollmentSnapshot, SectionEnrollmentPoint, SectionSnapshot, TermPhases
 
 POINT_FIELDS = ["day", "enrolled", "capacity", "enrolled_percent", "waitlisted", "waitlist_capacity", "source"]
 SECTION_POINT_FIELDS = ["enrolled", "capacity", "waitlisted", "waitlist_capacity"]
@@ -176,6 +176,48 @@ def record_enrollment(date: datetime.date, report: ImportReport, terms: list[Ter
             course_ids |= writer.course_ids
         record_import("record_enrollment", started, report, course_ids, sender=SnapshotWriter)
     return terms
+
+
+def record_snapshots(term: Term, moment: datetime.datetime, report: ImportReport) -> set[int]:
+    """A snapshot of each course (the total of its primary sections) and each section of
+    ``term`` whose counts differ from its latest one: a run of identical counts is kept
+    once. Returns the courses that got one."""
+    sections = list(
+        Section.objects.filter(term=term).values_list("id", "course_id", "parent_id", "enrolled", "capacity",
+                                                      "waitlisted", "reserved")
+    )  # fmt: skip
+    latest_sections = {
+        s.section_id: (s.enrolled, s.capacity, s.waitlisted, s.reserved)
+        for s in SectionSnapshot.objects.filter(section__term=term).order_by("section_id", "-recorded_at")
+        .distinct("section_id")
+    }  # fmt: skip
+    section_rows = [
+        SectionSnapshot(section_id=sid, recorded_at=moment, enrolled=e, capacity=c, waitlisted=w, reserved=r)
+        for sid, _course, _parent, e, c, w, r in sections
+        if (e, c, w, r) != (None, None, None, None) and latest_sections.get(sid) != (e, c, w, r)
+    ]
+    totals: dict[int, list] = defaultdict(lambda: [None, None, None])
+    for _sid, course_id, parent_id, enrolled, capacity, waitlisted, _reserved in sections:
+        if parent_id is None:
+            for i, value in enumerate((enrolled, capacity, waitlisted)):
+                if value is not None:
+                    totals[course_id][i] = (totals[course_id][i] or 0) + value
+    latest_courses = {
+        s.course_id: (s.enrolled, s.capacity, s.waitlisted)
+        for s in EnrollmentSnapshot.objects.filter(term=term).order_by("course_id", "-recorded_at")
+        .distinct("course_id")
+    }  # fmt: skip
+    course_rows = []
+    for course_id, (enrolled, capacity, waitlisted) in totals.items():
+        counts = (enrolled or 0, capacity, waitlisted or 0)
+        if enrolled is not None and latest_courses.get(course_id) != counts:
+            course_rows.append(EnrollmentSnapshot(course_id=course_id, term=term, recorded_at=moment, enrolled=counts[0],
+                                                  capacity=capacity, waitlisted=counts[2]))  # fmt: skip
+    SectionSnapshot.objects.bulk_create(section_rows, batch_size=5000, ignore_conflicts=True)
+    EnrollmentSnapshot.objects.bulk_create(course_rows, batch_size=5000, ignore_conflicts=True)
+    report.created["section snapshots"] += len(section_rows)
+    report.created["course snapshots"] += len(course_rows)
+    return {row.course_id for row in course_rows}
 
 
 def _sum(values: list[int | None]) -> int | None:

@@ -35,9 +35,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from berkeleytime.db import bulk_update, copy_insert
-from catalog.models import Course, CourseAlias, Subject, Term
+from catalog.models import Course, Term
+from catalog.resolver import CourseResolver
 from sources import grades as formats
-from sources.codes import SubjectCodes, normalize_number
 from sources.files import DataFileError, csv_rows, read_text
 from sources.importing import ImportReport, assign_changed, record_import
 from sources.names import split_names
@@ -117,10 +117,8 @@ class GradeImporter:
         self.superseded: Counter = Counter()
         self.withheld = 0
         self._subject_names = None
-        self.courses = dict(Course.objects.values_list("code", "id"))
-        self.aliases = dict(CourseAlias.objects.values_list("code_compact", "course_id"))
+        self.resolver = CourseResolver()
         self.groups = {id_: group or id_ for id_, group in Course.objects.values_list("id", "listing_group")}
-        self.subject_codes = SubjectCodes([*Subject.objects.values_list("code", flat=True)])
         self.terms = {t.slug: t.id for t in Term.objects.all()}
         self.history_repeats = 0
         self.co_taught = 0
@@ -149,8 +147,7 @@ class GradeImporter:
         return formats.read_history(path, self.report)
 
     def course_id(self, subject: str, number: str) -> int | None:
-        code = f"{self.subject_codes.canonical(subject)} {normalize_number(number)}"
-        return self.courses.get(code) or self.aliases.get(code.replace(" ", ""))
+        return self.resolver.find(subject, number)
 
     def term_id(self, ref) -> int:
         if ref.slug not in self.terms:
@@ -231,15 +228,14 @@ class GradeImporter:
         for row in rows:
             if row.source == "history":
                 files[(row.course_id, row.term_id)].add(row.path)
-        codes = {id_: code for code, id_ in self.courses.items()}
+        codes = {id_: code for code, id_ in self.resolver.courses.items()}
         drop = set()
         for (course_id, term_id), paths in files.items():
             if len(paths) < 2:
                 continue
 
             def named_here(path: str, course_id=course_id) -> bool:
-                subject, number = formats.history_course(Path(path))
-                return f"{self.subject_codes.canonical(subject)} {normalize_number(number)}" == codes.get(course_id)
+                return self.resolver.code(*formats.history_course(Path(path))) == codes.get(course_id)
 
             keep = max(sorted(paths), key=named_here)
             drop |= {(course_id, term_id, path) for path in paths if path != keep}

@@ -55,6 +55,29 @@ class TermRef:
         return f"{self.season.capitalize()} {self.year}"
 
     @property
+    def sis_id(self) -> str:
+        """The SIS's term id: '2' + two-digit year + season digit (2 spring, 5 summer, 8 fall): Summer 2026 is 2265."""
+        return f"2{self.year % 100:02d}{(2, 5, 8)[self.season_index]}"
+
+    @classmethod
+    def from_sis_id(cls, sis_id: str) -> "TermRef":
+        """'2265' -> Summer 2026."""
+        match = re.match(r"^2(\d{2})([258])$", (sis_id or "").strip())
+        if not match:
+            raise InvalidTerm(f"{sis_id!r} is not a SIS term id like 2265")
+        return cls.of(SEASONS[(2, 5, 8).index(int(match.group(2)))], 2000 + int(match.group(1)))
+
+    @classmethod
+    def parse(cls, text: str) -> "TermRef":
+        """A term however a person names it: 'summer-2026', 'Summer 2026' or the SIS's '2265'."""
+        for reader in (cls.from_slug, cls.from_name, cls.from_sis_id):
+            try:
+                return reader(text)
+            except InvalidTerm:
+                continue
+        raise InvalidTerm(f"{text!r} is not a term like 'summer-2026' or 2265")
+
+    @property
     def sort_key(self) -> int:
         """Chronological order as one integer: 20233 < 20241 (spring 2024)."""
         return self.year * 10 + self.season_index + 1

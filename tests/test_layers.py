@@ -1,10 +1,11 @@
 """Dependencies point one way: each package imports only the layers below it.
 
     berkeleytime (plumbing: caching, signals, metrics, logging, probes)
-      <- sources (the data set's files, codes, terms, grade formats, import log)
+      <- sources (the data set's files and the SIS's APIs: codes, terms, formats, import log)
         <- catalog
           <- grades, enrollment, search
-            <- dashboard
+            <- sis (the SIS sync: catalog and enrollment writes)
+              <- dashboard
 
 The project's wiring (settings, root URLconfs) names every app by string and
 imports none, so it needs no exception.
@@ -24,7 +25,8 @@ ALLOWED = {
     "grades": {"berkeleytime", "sources", "catalog"},
     "enrollment": {"berkeleytime", "sources", "catalog"},
     "search": {"berkeleytime", "sources", "catalog"},
-    "dashboard": {"berkeleytime", "sources", "catalog", "search"},
+    "sis": {"berkeleytime", "sources", "catalog", "enrollment"},
+    "dashboard": {"berkeleytime", "sources", "catalog", "search", "sis"},
 }
 
 

@@ -83,7 +83,11 @@ class SubsectionSerializer(serializers.ModelSerializer):
             "enrolled",
             "capacity",
             "waitlisted",
+            "waitlist_capacity",
+            "reserved",
             "status",
+            "meetings",
+            "exams",
         ]
 
 
@@ -113,6 +117,7 @@ class CourseDetailSerializer(CourseListSerializer):
     requirements = RequirementSerializer(many=True, read_only=True)
     terms = serializers.SlugRelatedField(many=True, read_only=True, slug_field="slug")
     sections_term = serializers.SerializerMethodField()
+    counts_as_of = serializers.SerializerMethodField()
     sections = serializers.SerializerMethodField()
 
     class Meta(CourseListSerializer.Meta):
@@ -127,8 +132,14 @@ class CourseDetailSerializer(CourseListSerializer):
             "requirements",
             "terms",
             "sections_term",
+            "counts_as_of",
             "sections",
         ]
+
+    def get_counts_as_of(self, course: Course) -> str | None:
+        """When the sections' counts were true (ISO 8601): the listing's date or the SIS sync's time."""
+        term = self.context.get("sections_term")
+        return term.counts_as_of.isoformat() if term and term.counts_as_of else None
 
     def get_sections_term(self, course: Course) -> str | None:
         term = self.context.get("sections_term")

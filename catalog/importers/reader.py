@@ -6,6 +6,8 @@ DataFileError before a single row is written.
 
 from __future__ import annotations
 
+import contextlib
+import datetime
 import re
 from collections import defaultdict
 from pathlib import Path
@@ -211,6 +213,9 @@ class CatalogSources:
         if not isinstance(data, dict) or not isinstance(data.get("courses"), list):
             raise DataFileError(path, 1, 'expected {"meta": ..., "courses": [...]}')
         self.state.section_terms.add(term)
+        generated = str((data.get("meta") or {}).get("generatedAt") or "")
+        with contextlib.suppress(ValueError):  # else the counts' date is unknown: the pages name only the term
+            self.state.section_dates[term] = datetime.datetime.fromisoformat(generated.replace("Z", "+00:00"))
         for line, item in json_array_items(path, text, "courses"):
             self.report.read(path)
             if not isinstance(item, dict) or not isinstance(item.get("code"), str):

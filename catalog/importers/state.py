@@ -14,6 +14,7 @@ wins for a field:
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -104,6 +105,7 @@ class CatalogState:
     requirements: dict[str, tuple[str, str]] = field(default_factory=dict)  # slug -> (name, kind)
     sections: dict[tuple, SectionState] = field(default_factory=dict)
     section_terms: set[TermRef] = field(default_factory=set)
+    section_dates: dict[TermRef, datetime.datetime] = field(default_factory=dict)  # when a listing was pulled
     cross_listings: list[set[str]] = field(default_factory=list)
     subject_codes: SubjectCodes = field(default_factory=SubjectCodes)
     # Which codes are one course (catalog.importers.lineage), and what was decided.

@@ -2,7 +2,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from enrollment.models import PHASE_FIELDS, EnrollmentPoint
+from enrollment.models import PHASE_FIELDS, EnrollmentPoint, EnrollmentSnapshot
+
+
+class EnrollmentSnapshotSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = EnrollmentSnapshot
+        fields = ["recorded_at", "enrolled", "capacity", "waitlisted"]
 
 
 class EnrollmentPointSerializer(serializers.ModelSerializer):
@@ -32,7 +38,23 @@ class EnrollmentSeriesSerializer(serializers.Serializer):
     term_name = serializers.SerializerMethodField()
     capacity = serializers.IntegerField(allow_null=True, help_text="The latest known capacity.")
     points = EnrollmentPointSerializer(many=True, help_text="One point per day, oldest first.")
+    as_of = serializers.SerializerMethodField(
+        help_text="When the latest counts were true: the SIS sync's time (ISO 8601), or the latest point's date."
+    )
+    snapshots = EnrollmentSnapshotSerializer(
+        many=True, required=False, help_text="With ?resolution=snapshot: every change the SIS sync saw, oldest first."
+    )
     phases = PhasesField(source="phase_dict", help_text="The term's enrollment phase dates; null until set.")
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_as_of(self, series) -> str | None:
+        return series.as_of.isoformat() if series.as_of else None
+
+    def to_representation(self, series):
+        data = super().to_representation(series)
+        if series.snapshots is None:
+            data.pop("snapshots", None)
+        return data
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_term(self, series) -> str | None:

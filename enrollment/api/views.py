@@ -33,17 +33,26 @@ class EnrollmentView(CachedJSONMixin, APIView):
         parameters=[
             *COURSE_PARAMETERS,
             OpenApiParameter("term", OpenApiTypes.STR, description="Term slug like fall-2025 (default: latest)"),
+            OpenApiParameter(
+                "resolution",
+                OpenApiTypes.STR,
+                enum=["day", "snapshot"],
+                description="day (default): a point per day; snapshot: also every change the SIS sync saw",
+            ),
         ],
         responses=EnrollmentSeriesSerializer,
     )
     def get(self, request, subject: str, number: str):
+        resolution = request.query_params.get("resolution", "day")
+        if resolution not in ("day", "snapshot"):
+            raise ValidationError({"resolution": ["day or snapshot."]})
         term = None
         if request.query_params.get("term"):
             try:
                 term = selectors.term_for_selection(request.query_params["term"])
             except selectors.SelectionError as exc:
                 raise ValidationError({"term": [str(exc)]}) from None
-        series = selectors.enrollment_series(_course(subject, number), term)
+        series = selectors.enrollment_series(_course(subject, number), term, snapshots=resolution == "snapshot")
         return Response(EnrollmentSeriesSerializer(series).data)
 
 
