@@ -18,7 +18,7 @@ TEST_REDIS_URL ?= $(or $(REDIS_URL),redis://127.0.0.1:6379/1)
 
 include deploy.mk
 
-.PHONY: help install run test lint services import bench clean
+.PHONY: help install run manage standin test lint services import bench clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 22
@@ -33,6 +33,12 @@ install: $(VENV)/.installed ## Create the virtualenv and install the pinned depe
 
 run: install ## Migrate, import the real data and serve on http://$(HOST):$(PORT) (embedded PostgreSQL without DATABASE_URL)
 	$(PY) -m berkeleytime.devserver --host $(HOST) --port $(PORT)
+
+manage: install ## Run a management command against the database `make run` serves: make manage ARGS="sis_sync terms"
+	$(PY) -m berkeleytime.devserver --manage $(ARGS)
+
+standin: install ## A stand-in SIS on http://127.0.0.1:8790 serving the data set's Summer 2026 (app id and key: standin)
+	$(PY) -m sources.sis.standin --port 8790
 
 import: install ## Import the whole data set into DATABASE_URL
 	$(PY) manage.py import_all

@@ -2,9 +2,40 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import contextlib
+import time
+from collections.abc import Iterable, Iterator, Sequence
 
+from django.core.management.base import CommandError
 from django.db import connection, models
+
+# The one PostgreSQL advisory lock every importer and SIS sync holds while it runs.
+DATA_WRITES_LOCK = 0x6274_6461_7461  # "btdata"
+
+
+@contextlib.contextmanager
+def data_writes(what: str, wait_seconds: float) -> Iterator[None]:
+    """Hold the data-writes lock for the block: no two importers or syncs write at once,
+    whichever pods or CronJobs run them. Waits up to ``wait_seconds`` for a run in
+    progress to finish, then gives up with a CommandError; nothing has been written
+    by then. The lock is the session's, so a nested run (import_all's) takes it again."""
+    deadline = time.monotonic() + wait_seconds
+    with connection.cursor() as cursor:
+        while True:
+            cursor.execute("SELECT pg_try_advisory_lock(%s)", [DATA_WRITES_LOCK])
+            if cursor.fetchone()[0]:
+                break
+            if time.monotonic() >= deadline:
+                raise CommandError(
+                    f"{what}: another import or SIS sync is still writing after {wait_seconds:g} s "
+                    "(DATA_LOCK_WAIT_SECONDS); nothing was changed"
+                )
+            time.sleep(min(1.0, max(0.05, deadline - time.monotonic())))
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [DATA_WRITES_LOCK])
 
 
 def bulk_update(

@@ -178,6 +178,9 @@ SIS_RETRIES = env.int("SIS_RETRIES", default=3)
 SIS_MAX_REMOVAL_SHARE = env.float("SIS_MAX_REMOVAL_SHARE", default=0.2)
 # How long each run's raw answers are kept, for `sis_sync ... --replay RUN`.
 SIS_ARCHIVE_DAYS = env.int("SIS_ARCHIVE_DAYS", default=14)
+# No two importers or syncs write at once (berkeleytime.db.data_writes): how long a run
+# waits for the one in progress before it gives up, nothing changed.
+DATA_LOCK_WAIT_SECONDS = env.float("DATA_LOCK_WAIT_SECONDS", default=600.0)
 
 # The image tag this process runs (the chart sets it): Sentry's release, shown by the dashboard.
 BT_RELEASE = env.str("BT_RELEASE", default="")

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.exceptions import FieldError
 from django.db import DatabaseError, connection
 
+from sis.models import SyncRun
 from sources.models import ImportRun
 
 logger = logging.getLogger(__name__)
@@ -93,6 +94,37 @@ def last_runs(importers) -> list[ImportRun]:
         .order_by("importer", "-finished_at")
         .distinct("importer")
     )  # fmt: skip
+
+
+@dataclass
+class SyncHealth:
+    kind: str
+    last_success: SyncRun | None
+    last_error: SyncRun | None  # the latest run that failed or was refused by a guard
+
+    @property
+    def failing(self) -> bool:
+        """The latest run did not succeed."""
+        if self.last_error is None:
+            return False
+        return self.last_success is None or self.last_error.started_at > self.last_success.started_at
+
+
+def sis_syncs() -> list[SyncHealth]:
+    """For each kind of SIS sync, its last success (its age) and its last error."""
+
+    def latest(statuses) -> dict[str, SyncRun]:
+        runs = (
+            SyncRun.objects.filter(status__in=statuses)
+            .order_by("kind", "-started_at")
+            .distinct("kind")
+            .defer("archive")
+            .select_related("term")
+        )
+        return {run.kind: run for run in runs}
+
+    ok, bad = latest(["ok"]), latest(["failed", "refused"])
+    return [SyncHealth(kind, ok.get(kind), bad.get(kind)) for kind, _label in SyncRun.KIND_CHOICES]
 
 
 @dataclass

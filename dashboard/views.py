@@ -57,6 +57,7 @@ def home(request):
             "checks": health.dependency_checks(),
             "imports": health.last_runs(health.DATA_IMPORTERS),
             "reindexes": health.last_reindexes(),
+            "syncs": health.sis_syncs(),
             "traffic": health.traffic(),
             "links": settings.DASHBOARD_LINKS,
             "deploy_settings": _deploy_settings(),

@@ -424,6 +424,11 @@ def open_terms(day: datetime.date) -> list[Term]:
     return list(Term.objects.filter(enroll_begin__lte=day, enroll_end__gte=day).order_by("sort_key"))
 
 
+def current_terms(day: datetime.date) -> list[Term]:
+    """The terms `sis_sync terms` gave dates that have not ended by ``day``: the current and next."""
+    return list(Term.objects.filter(end_date__gte=day).order_by("sort_key"))
+
+
 def prune_archives(now: datetime.datetime) -> int:
     """Drop the raw answers of runs older than SIS_ARCHIVE_DAYS (the runs stay logged)."""
     cutoff = now - datetime.timedelta(days=settings.SIS_ARCHIVE_DAYS)

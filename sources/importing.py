@@ -21,6 +21,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from berkeleytime.db import data_writes
 from berkeleytime.signals import import_failed
 
 from .files import DataFileError
@@ -161,7 +162,8 @@ class ImportCommand(BaseCommand):
 
         self.stdout.write(f"Importing {self.source(data_dir, **options)}")
         try:
-            summary = list(self.run(data_dir, report, progress, **options))
+            with data_writes(f"import_{self.importer}", settings.DATA_LOCK_WAIT_SECONDS):
+                summary = list(self.run(data_dir, report, progress, **options))
         except CommandError as error:
             import_failed.send(sender=self.__class__, importer=self.importer, error=error)
             raise

@@ -20,7 +20,8 @@ from tests.deploy.conftest import (
 )
 
 # Settings that are credentials: only ever read from the existing Secret.
-SECRET_SETTINGS = {"SECRET_KEY", "DATABASE_URL", "REDIS_PASSWORD", "ELASTICSEARCH_URL", "SENTRY_DSN"}
+SIS_CREDENTIALS = {f"SIS_{api}_APP_{part}" for api in ("TERM", "CLASS", "COURSE") for part in ("ID", "KEY")}
+SECRET_SETTINGS = {"SECRET_KEY", "DATABASE_URL", "REDIS_PASSWORD", "ELASTICSEARCH_URL", "SENTRY_DSN", *SIS_CREDENTIALS}
 CREDENTIALS_IN_URL = re.compile(r"[a-z][a-z0-9+.-]*://[^/\s:@$]+:[^/\s@$]+@", re.IGNORECASE)
 
 
@@ -240,7 +241,10 @@ def test_staging_and_production_differ_where_they_must(rendered):
     assert {doc["metadata"]["name"] for doc in find(rendered["production"], "CronJob")} == {
         "berkeleytime-import",
         "berkeleytime-reindex",
-        "berkeleytime-enrollment",
+        "berkeleytime-sis-terms",
+        "berkeleytime-sis-courses",
+        "berkeleytime-sis-classes",
+        "berkeleytime-sis-enrollment",
     }
 
 
@@ -249,8 +253,11 @@ def test_the_nightly_jobs_never_overlap_and_give_up_in_time(rendered):
     commands = {
         "berkeleytime-import": ["python", "manage.py", "import_all"],
         "berkeleytime-reindex": ["python", "manage.py", "search_index", "--rebuild"],
-        "berkeleytime-enrollment": ["python", "manage.py", "record_enrollment"],
-    }
+        "berkeleytime-sis-terms": ["python", "manage.py", "sis_sync", "terms", "--no-progress"],
+        "berkeleytime-sis-courses": ["python", "manage.py", "sis_sync", "courses", "--no-progress"],
+        "berkeleytime-sis-classes": ["python", "manage.py", "sis_sync", "classes", "--current-terms", "--no-progress"],
+        "berkeleytime-sis-enrollment": ["python", "manage.py", "sis_sync", "enrollment", "--open-terms", "--no-progress"],
+    }  # fmt: skip
     for name, command in commands.items():
         cronjob = one(docs, "CronJob", name)
         (container,) = cronjob["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"]
@@ -266,6 +273,56 @@ def test_the_nightly_jobs_never_overlap_and_give_up_in_time(rendered):
     volume = next(volume for volume in pod["volumes"] if volume["name"] == mount["name"])
     assert mount["readOnly"] is True
     assert volume["persistentVolumeClaim"]["readOnly"] is True
+
+
+def minutes_of_day(schedule: str) -> set[int]:
+    """The minutes of the day a daily cron schedule ("M H * * *", lists and */N allowed) starts at."""
+    minute, hour, *rest = schedule.split()
+    assert rest == ["*", "*", "*"], schedule
+
+    def expand(field: str, span: int) -> list[int]:
+        if field.startswith("*/"):
+            return list(range(0, span, int(field[2:])))
+        return list(range(span)) if field == "*" else [int(part) for part in field.split(",")]
+
+    return {h * 60 + m for h in expand(hour, 24) for m in expand(minute, 60)}
+
+
+def test_the_sis_syncs_run_at_the_live_sites_cadence_clear_of_the_import(rendered):
+    docs = rendered["production"]
+    schedule = {name: one(docs, "CronJob", f"berkeleytime-sis-{name}")["spec"]["schedule"]
+                for name in ("terms", "courses", "classes", "enrollment")}  # fmt: skip
+    assert len(minutes_of_day(schedule["terms"])) == 2
+    assert len(minutes_of_day(schedule["classes"])) == 2
+    assert len(minutes_of_day(schedule["courses"])) == 1
+    assert sorted(minutes_of_day(schedule["enrollment"]))[:3] == [0, 15, 30]  # every 15 minutes, all day
+    # classes follow the terms they are for
+    assert all(c > t for t, c in zip(sorted(minutes_of_day(schedule["terms"])),
+                                     sorted(minutes_of_day(schedule["classes"])), strict=True))  # fmt: skip
+
+    # the terms, courses and classes syncs start and end outside the import's window
+    imports = one(docs, "CronJob", "berkeleytime-import")
+    start = min(minutes_of_day(imports["spec"]["schedule"]))
+    window = range(start, start + imports["spec"]["jobTemplate"]["spec"]["activeDeadlineSeconds"] // 60 + 1)
+    for name in ("terms", "courses", "classes"):
+        cronjob = one(docs, "CronJob", f"berkeleytime-sis-{name}")
+        longest = cronjob["spec"]["jobTemplate"]["spec"]["activeDeadlineSeconds"] // 60
+        for begins in minutes_of_day(schedule[name]):
+            assert not set(range(begins, begins + longest + 1)) & set(window), name
+    # the 15-minute enrollment sync ends before the next begins; meeting the import, the two
+    # wait for each other (tests/sis: no two runs write at once)
+    enrollment = one(docs, "CronJob", "berkeleytime-sis-enrollment")
+    assert enrollment["spec"]["jobTemplate"]["spec"]["activeDeadlineSeconds"] < 15 * 60
+
+    # only the sync pods hold the SIS credentials, each from the Secret, optional there
+    for name, template in pod_templates(docs):
+        env = env_of(template["spec"]["containers"][0])
+        if "sis-" in name:
+            assert env.keys() >= SIS_CREDENTIALS, name
+            assert all(env[key]["valueFrom"]["secretKeyRef"]["optional"] is True for key in SIS_CREDENTIALS)
+            assert env["SIS_API_URL"]["value"] == "https://gateway.api.berkeley.edu/sis"
+        else:
+            assert not SIS_CREDENTIALS & env.keys(), name
 
 
 @pytest.mark.parametrize("environment", ENVIRONMENTS)

@@ -312,6 +312,42 @@ def test_the_health_panel_shows_the_dependencies_and_the_last_import(staff_clien
     assert 'href="https://grafana.example/"' in page
 
 
+def test_the_health_panel_shows_each_syncs_age_and_last_error(staff_client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from catalog.models import Term
+    from sis.models import SyncRun
+
+    now = timezone.now()
+    summer = Term.objects.get(slug="summer-2026")
+
+    def run(kind, status, hours_ago, **fields):
+        finished = now - timedelta(hours=hours_ago)
+        started = finished - timedelta(seconds=4)
+        return SyncRun.objects.create(kind=kind, status=status, started_at=started, as_of=started,
+                                      finished_at=finished, term=fields.pop("term", None), **fields)  # fmt: skip
+
+    run("classes", "ok", 5, term=summer, records_changed=12)
+    failed = run("classes", "failed", 2, term=summer, message="SIS Class API, page 3: malformed JSON")
+    run("enrollment", "refused", 3, term=summer, message="refused: the SIS's answer would remove 900 of 1,757")
+    run("enrollment", "ok", 1, term=summer, records_changed=4)
+
+    page = staff_client.get("/").content.decode()
+
+    assert "SIS syncs" in page
+    classes = page.split('data-sync="classes"')[1].split("data-sync=")[0]
+    assert "succeeded 5\xa0hours ago" in classes
+    assert "Summer 2026, 12 changed" in classes
+    assert f"run {failed.pk}, failed): SIS Class API, page 3: malformed JSON" in classes
+    assert 'class="dot bad"' in classes  # the latest classes run failed
+    enrollment = page.split('data-sync="enrollment"')[1].split("data-sync=")[0]
+    assert 'class="dot ok"' in enrollment  # it failed before, succeeded since
+    assert "refused by a guard): refused: the SIS" in enrollment
+    assert "never succeeded" in page.split('data-sync="terms"')[1].split("data-sync=")[0]
+
+
 def test_a_dependency_that_is_down_shows_as_down(staff_client, settings):
     from tests.server import free_port
 

@@ -1,19 +1,24 @@
 """sis_sync against a real stand-in SIS over HTTP: the syncs, the guards, replay, the API and pages."""
 
+import datetime
 import io
 import json
 from pathlib import Path
 
 import jsonschema
+import psycopg
 import pytest
 from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
+from berkeleytime.db import DATA_WRITES_LOCK
 from catalog.models import Course, Section, Term
 from enrollment.models import EnrollmentPoint, EnrollmentSnapshot, SectionSnapshot
 from sis.models import SyncRun
 from sources.sis import records
+from tests import server as test_server
 
 pytestmark = pytest.mark.django_db
 SPECS = Path(django_settings.BT_DATA_DIR).parent / "sis-api"
@@ -176,10 +181,39 @@ def test_the_file_importer_leaves_a_synced_terms_sections_to_the_sis(standin):
     assert lecture().enrolled == 222
 
 
-def test_the_enrollment_cronjob_form_syncs_open_terms_only(standin):
+def test_the_cronjob_forms_pick_their_terms_from_the_term_dates(standin):
     sync("terms")
-    Term.objects.filter(slug="summer-2026").update(enroll_begin="2000-01-01", enroll_end="2000-01-02")
+    today = timezone.localdate()
+    Term.objects.update(enroll_begin=None, enroll_end=None, end_date=None)
     assert "No term is open for enrollment today" in sync("enrollment", "--open-terms")
+    assert "nothing to sync" in sync("classes", "--current-terms")
+
+    Term.objects.filter(slug="summer-2026").update(
+        enroll_begin=today - datetime.timedelta(days=3), enroll_end=today, end_date=today
+    )
+    Term.objects.filter(slug="fall-2026").update(end_date=today + datetime.timedelta(days=90))
+    classes = sync("classes", "--current-terms")
+    assert "SIS sync: classes of Summer 2026" in classes
+    assert "SIS sync: classes of Fall 2026" in classes
+    enrollment = sync("enrollment", "--open-terms")
+    assert "SIS sync: enrollment of Summer 2026" in enrollment
+    assert "Fall 2026" not in enrollment
+
+
+def test_no_two_runs_write_at_once(standin, settings):
+    settings.DATA_LOCK_WAIT_SECONDS = 0.5
+    before = database_state()
+    with psycopg.connect(test_server.test_database_url(), autocommit=True) as other_process:
+        other_process.execute("SELECT pg_advisory_lock(%s)", [DATA_WRITES_LOCK])
+        with pytest.raises(CommandError, match="another import or SIS sync is still writing after 0.5 s"):
+            sync("classes", "--term", "summer-2026")
+        with pytest.raises(CommandError, match="^import_catalog: another import"):
+            call_command("import_catalog", "--no-progress", stdout=io.StringIO())
+        assert database_state() == before
+        assert not SyncRun.objects.exists()
+    # once the other run is done, the sync goes ahead
+    sync("terms")
+    assert SyncRun.objects.get().status == "ok"
 
 
 # -- guards: nothing changes ---------------------------------------------------

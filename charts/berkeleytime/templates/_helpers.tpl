@@ -293,7 +293,7 @@ spec:
 {{/*
 A job's pod: one container running `args` through the image's entrypoint.
 Call with (dict "root" $ "component" "import" "args" (list ...) "resources" ...
-"envFromConfigMap" true "volumes" (list) "volumeMounts" (list)).
+"envFromConfigMap" true "volumes" (list) "volumeMounts" (list) "extraEnv" (list)).
 */}}
 {{- define "berkeleytime.jobPodTemplate" -}}
 {{- $root := .root -}}
@@ -319,6 +319,9 @@ spec:
       {{- end }}
       env:
         {{- include "berkeleytime.env" (dict "root" $root "inline" (not .envFromConfigMap)) | nindent 8 }}
+        {{- with .extraEnv }}
+        {{- toYaml . | nindent 8 }}
+        {{- end }}
       resources:
         {{- toYaml .resources | nindent 8 }}
       securityContext:
