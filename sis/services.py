@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import datetime
 import gzip
+import hashlib
 import json
+import pickle
 import tempfile
 from collections import defaultdict
 from dataclasses import asdict
@@ -27,6 +29,7 @@ from berkeleytime.db import bulk_update
 from catalog.models import Course, Section, Subject, Term
 from catalog.resolver import CourseResolver
 from catalog.services import link_cross_listings, sis_declared_groups
+from enrollment.models import EnrollmentPoint, EnrollmentSnapshot
 from enrollment.services import SnapshotWriter, record_snapshots
 from sources.codes import is_placeholder_section, level_for_number, normalize_subject, number_digits
 from sources.importing import ImportReport, assign_changed, record_import
@@ -36,9 +39,10 @@ from sources.terms import TermRef
 
 from .models import SyncRun
 
-SECTION_FIELDS = ["parent", "class_number", "days", "start_time", "end_time", "location", "instructor", "enrolled",
+SECTION_FIELDS = ["parent_id", "class_number", "days", "start_time", "end_time", "location", "instructor", "enrolled",
                   "capacity", "waitlisted", "waitlist_capacity", "reserved", "status", "meetings", "exams"]  # fmt: skip
-COUNT_FIELDS = ["enrolled", "capacity", "waitlisted", "waitlist_capacity", "reserved", "status"]
+UPDATE_FIELDS = ["parent", *SECTION_FIELDS[1:]]
+COUNT_FIELDS = ["enrolled", "capacity", "waitlisted", "waitlist_capacity", "reserved", "status"]  # status last
 # The enrollment sync asks for what changed since a little before the last run: the SIS
 # keeps whole seconds and its clock is not ours. Re-reading a few unchanged sections is free.
 SINCE_MARGIN = datetime.timedelta(minutes=5)
@@ -277,85 +281,160 @@ def _create_course(resolver: CourseResolver, record, report: ImportReport) -> in
 # -- classes ---------------------------------------------------------------
 
 
+class Spool:
+    """Records written to a temporary file as they are read, and read back in order:
+    a term's sections pass through a sync without being held in memory at once."""
+
+    def __init__(self) -> None:
+        self._file = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close()
+        self.count = 0
+
+    def add(self, item) -> None:
+        pickle.dump(item, self._file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.count += 1
+
+    def __iter__(self):
+        self._file.seek(0)
+        for _ in range(self.count):
+            yield pickle.load(self._file)  # noqa: S301 - the spool's own file, written just before
+
+    def close(self) -> None:
+        self._file.close()
+
+
+def _fingerprint(values: tuple) -> int:
+    """A section's values in a few bytes, to tell whether the SIS changed them."""
+    text = json.dumps(values, default=str, sort_keys=True, separators=(",", ":"))
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big")
+
+
+def _section_values(record) -> dict:
+    first = record.meetings[0] if record.meetings else {}
+    instructors = list(dict.fromkeys(n for m in record.meetings for n in m["instructors"]))
+    return {
+        "class_number": record.sis_id,
+        "days": first.get("days", []),
+        "start_time": _time(first.get("start")),
+        "end_time": _time(first.get("end")),
+        "location": first.get("location", ""),
+        "instructor": ", ".join(instructors)[:200],
+        "enrolled": record.counts.enrolled,
+        "capacity": record.counts.capacity,
+        "waitlisted": record.counts.waitlisted,
+        "waitlist_capacity": record.counts.waitlist_capacity,
+        "reserved": record.counts.reserved,
+        "status": record.counts.status[:16],
+        "meetings": list(record.meetings),
+        "exams": list(record.exams),
+    }
+
+
 class ClassesSync(Sync):
+    """The term's sections made exactly what the SIS lists, matched by course, kind and number.
+
+    Pages are parsed and checked as they arrive and spooled to a temporary file;
+    the write streams the spool twice (primary sections, then the discussions and
+    labs that point at them) in batches, comparing each section with a fingerprint
+    of what the database holds. Memory holds a few small numbers per section."""
+
     kind, importer = "classes", "sis-classes"
+    batch_size = 1000
 
     def read(self, client):
+        spool, self.placeholders = Spool(), 0
         params = {"term-id": self.term.sis_id}
-        found = self.pages(client, "class", "/v1/classes/sections", "classSections", params, records.section)
-        for record in found:
-            if record.term != self.term.ref:
-                raise SisError(
-                    APIS["class"], f"section {record.sis_id} is of term {record.term.sis_id}, not {self.term.sis_id}"
-                )
-        return found
+        for page, items in self.progress(client.pages("class", "/v1/classes/sections", "classSections", params)):
+            for number, item in enumerate(items, start=1):
+                self.report.read("SIS Class API")
+                self.records_read += 1
+                record = records.section(item, page, number)
+                if record.term != self.term.ref:
+                    raise SisError(
+                        APIS["class"],
+                        f"section {record.sis_id} is of term {record.term.sis_id}, not {self.term.sis_id}",
+                        page,
+                        number,
+                    )
+                first = record.meetings[0] if record.meetings else {}
+                start, end = _time(first.get("start")), _time(first.get("end"))
+                if is_placeholder_section(record.section, first.get("days"), start, end):
+                    self.placeholders += 1
+                elif record.status != "X":  # cancelled
+                    spool.add(record)
+        return spool
 
-    def write(self, fetched) -> int:
+    def write(self, spool: Spool) -> int:
+        try:
+            return self._write(spool)
+        finally:
+            spool.close()
+
+    def _write(self, spool: Spool) -> int:
         resolver = CourseResolver()
-        wanted, placeholders = {}, 0
-        for record in fetched:
-            first = record.meetings[0] if record.meetings else {}
-            start, end = _time(first.get("start")), _time(first.get("end"))
-            if is_placeholder_section(record.section, first.get("days"), start, end):
-                placeholders += 1
-                continue
-            if record.status == "X":  # cancelled
-                continue
-            course_id = resolver.find(record.subject, record.number)
-            if course_id is None:
-                course_id = _create_course(resolver, record, self.report)
-            instructors = list(dict.fromkeys(n for m in record.meetings for n in m["instructors"]))
-            wanted[(course_id, record.kind, record.section)] = (record, {
-                "class_number": record.sis_id,
-                "days": first.get("days", []),
-                "start_time": start,
-                "end_time": end,
-                "location": first.get("location", ""),
-                "instructor": ", ".join(instructors)[:200],
-                "enrolled": record.counts.enrolled,
-                "capacity": record.counts.capacity,
-                "waitlisted": record.counts.waitlisted,
-                "waitlist_capacity": record.counts.waitlist_capacity,
-                "reserved": record.counts.reserved,
-                "status": record.counts.status[:16],
-                "meetings": list(record.meetings),
-                "exams": list(record.exams),
-            })  # fmt: skip
-        existing = {(s.course_id, s.kind, s.number): s for s in Section.objects.filter(term=self.term)}
-        stale = [s for key, s in existing.items() if key not in wanted]
-        self.guard(len(stale), len(existing), f"sections of {self.term.name}")
-
-        by_sis_id, create, update = {}, [], []
-        # Primary sections first, so that their discussions and labs can point at them.
+        for record in spool:
+            if resolver.find(record.subject, record.number) is None:
+                _create_course(resolver, record, self.report)
+        # What the database holds: (course, kind, number) -> (id, fingerprint of its values).
+        existing = {}
+        rows = Section.objects.filter(term=self.term).values_list("course_id", "kind", "number", "id", *SECTION_FIELDS)
+        for course_id, kind, number, pk, *values in rows.iterator(chunk_size=2000):
+            existing[(course_id, kind, number)] = (pk, _fingerprint(tuple(values)))
+        seen: set[tuple] = set()
+        ids_by_sis_id: dict[int, int] = {}
+        created = updated = 0
         for primaries in (True, False):
-            batch = []
-            for key, (record, values) in wanted.items():
+            create, update = [], []
+            for record in spool:
                 if record.primary != primaries:
                     continue
-                values = {**values, "parent": None if primaries else by_sis_id.get(record.primary_id)}
-                section = existing.get(key)
-                if section is None:
-                    section = Section(course_id=key[0], term=self.term, kind=key[1], number=key[2], **values)
-                    batch.append(section)
-                elif assign_changed(section, values):
-                    update.append(section)
-                    self.course_ids.add(key[0])
-                by_sis_id[record.sis_id] = section
-            Section.objects.bulk_create(batch, batch_size=2000)
-            create += batch
-        bulk_update(Section, update, SECTION_FIELDS)
-        Section.objects.filter(id__in=[s.id for s in stale]).delete()
-        self.course_ids |= {s.course_id for s in create} | {s.course_id for s in stale}
-        offered = {key[0] for key in wanted}
+                course_id = resolver.find(record.subject, record.number)
+                key = (course_id, record.kind, record.section)
+                if key in seen:
+                    continue  # listed twice: the first wins, as in the file importer
+                seen.add(key)
+                parent_id = None if primaries else ids_by_sis_id.get(record.primary_id)
+                fields = {"parent_id": parent_id, **_section_values(record)}
+                row = tuple(fields[name] for name in SECTION_FIELDS)
+                held = existing.get(key)
+                if held is None:
+                    create.append(Section(course_id=course_id, term=self.term, kind=record.kind, number=record.section,
+                                          **fields))  # fmt: skip
+                else:
+                    ids_by_sis_id[record.sis_id] = held[0]
+                    if held[1] != _fingerprint(row):
+                        update.append(Section(id=held[0], **fields))
+                        self.course_ids.add(course_id)
+                if len(create) >= self.batch_size:
+                    created += self._create(create, ids_by_sis_id)
+                if len(update) >= self.batch_size:
+                    updated += bulk_update(Section, update, UPDATE_FIELDS) and len(update)
+                    update.clear()
+            created += self._create(create, ids_by_sis_id)
+            updated += bulk_update(Section, update, UPDATE_FIELDS) and len(update)
+        stale = [(key, pk) for key, (pk, _) in existing.items() if key not in seen]
+        self.guard(len(stale), len(existing), f"sections of {self.term.name}")  # refused: all of it rolls back
+        Section.objects.filter(id__in=[pk for _, pk in stale]).delete()
+        self.course_ids |= {key[0] for key, _ in stale}
+        offered = {key[0] for key in seen}
         through = Course.terms.through
         have = set(through.objects.filter(term=self.term).values_list("course_id", flat=True))
         through.objects.bulk_create([through(course_id=c, term_id=self.term.id) for c in offered - have])
         Term.objects.filter(pk=self.term.pk).update(sections_synced_at=self.now, counts_as_of=self.now)
-        self.report.created["sections"] += len(create)
-        self.report.updated["sections"] += len(update)
+        self.report.created["sections"] += created
+        self.report.updated["sections"] += updated
         self.report.deleted["sections"] += len(stale)
-        self.details = {"sections": {"listed": len(fetched), "placeholders left out": placeholders}}
-        return len(create) + len(update) + len(stale)
+        self.details = {"sections": {"listed": spool.count + self.placeholders,
+                                     "placeholders left out": self.placeholders}}  # fmt: skip
+        return created + updated + len(stale)
+
+    def _create(self, batch: list[Section], ids_by_sis_id: dict[int, int]) -> int:
+        Section.objects.bulk_create(batch)
+        for section in batch:
+            ids_by_sis_id[section.class_number] = section.id
+        self.course_ids |= {section.course_id for section in batch}
+        count = len(batch)
+        batch.clear()
+        return count
 
 
 def _time(text: str | None) -> datetime.time | None:
@@ -366,6 +445,9 @@ def _time(text: str | None) -> datetime.time | None:
 
 
 class EnrollmentSync(Sync):
+    """Counts only. What the database holds is read first, as small tuples; each page
+    is compared as it arrives and only the changed sections are kept for the write."""
+
     kind, importer = "enrollment", "sis-enrollment"
 
     def read(self, client):
@@ -383,29 +465,42 @@ class EnrollmentSync(Sync):
         if self.since is not None:
             after = (self.since - SINCE_MARGIN).astimezone(PACIFIC)
             params["updated-after"] = after.strftime("%Y-%m-%dT%H:%M:%S")
+        held = {
+            class_number: (pk, course_id, tuple(values))
+            for class_number, pk, course_id, *values in Section.objects.filter(
+                term=self.term, class_number__isnull=False
+            ).values_list("class_number", "id", "course_id", *COUNT_FIELDS)
+        }
+        changed, self.unknown = {}, 0
         path = f"/v1/classes/sections/terms/{self.term.sis_id}/updated/enrollments"
-        return self.pages(client, "class", path, "classSections", params, records.counts)
+        for page, items in self.progress(client.pages("class", path, "classSections", params)):
+            for number, item in enumerate(items, start=1):
+                self.report.read("SIS Class API")
+                self.records_read += 1
+                sis_id, counts = records.counts(item, page, number)
+                section = held.get(sis_id)
+                if section is None:
+                    self.unknown += 1
+                    continue
+                values = tuple(getattr(counts, name) for name in COUNT_FIELDS[:-1]) + ((counts.status or "")[:16],)
+                if values != section[2]:
+                    changed[section[0]] = (section[1], values)
+        return changed
 
-    def write(self, fetched) -> int:
-        sections = {s.class_number: s for s in Section.objects.filter(term=self.term, class_number__isnull=False)}
-        update, unknown = [], 0
-        for sis_id, counts in fetched:
-            section = sections.get(sis_id)
-            if section is None:
-                unknown += 1
-                continue
-            values = {name: getattr(counts, name) for name in COUNT_FIELDS}
-            values["status"] = (values["status"] or "")[:16]
-            if assign_changed(section, values):
-                update.append(section)
-                self.course_ids.add(section.course_id)
+    def write(self, changed) -> int:
+        update = [Section(id=pk, **dict(zip(COUNT_FIELDS, values, strict=True))) for pk, (_, values) in changed.items()]
         bulk_update(Section, update, COUNT_FIELDS)
+        self.course_ids |= {course_id for course_id, _ in changed.values()}
         Term.objects.filter(pk=self.term.pk).update(counts_as_of=self.now)
         self.report.updated["sections"] += len(update)
         date = timezone.localtime(self.now).date()
-        SnapshotWriter(self.term, date, self.report).write()  # the day's point: the day's last counts
-        record_snapshots(self.term, self.now, self.report)  # a point per course and section whose counts changed
-        self.details = {"sections": {"updated": len(update), "unknown to the catalog (run sis_sync classes)": unknown}}
+        first_of_day = not EnrollmentPoint.objects.filter(term=self.term, date=date).exists()
+        if update or first_of_day:
+            SnapshotWriter(self.term, date, self.report).write()  # the day's point: the day's last counts
+        if update or not EnrollmentSnapshot.objects.filter(term=self.term).exists():
+            record_snapshots(self.term, self.now, self.report)  # a point per course and section whose counts changed
+        self.details = {"sections": {"updated": len(update),
+                                     "unknown to the catalog (run sis_sync classes)": self.unknown}}  # fmt: skip
         return len(update)
 
 

@@ -22,8 +22,9 @@ def test_a_course_and_term_answer_with_the_documented_shape(api):
     response = api.get("/api/v1/enrollment/COMPSCI/61A/", {"term": "fall-2025"})
     assert response.status_code == 200
     body = response.json()
-    assert set(body) == {"course", "title", "term", "term_name", "capacity", "points", "phases"}
+    assert set(body) == {"course", "title", "term", "term_name", "capacity", "points", "phases", "as_of"}
     assert (body["course"], body["term"], body["term_name"]) == ("COMPSCI 61A", "fall-2025", "Fall 2025")
+    assert body["as_of"] == body["points"][-1]["date"]  # the files' counts: true as of the last day
     points = body["points"]
     assert len(points) == EnrollmentPoint.objects.filter(course__code="COMPSCI 61A", term__slug="fall-2025").count()
     assert [p["date"] for p in points] == sorted(p["date"] for p in points)

@@ -117,6 +117,21 @@ def test_terms_then_classes_fill_the_term_and_a_second_run_changes_nothing(stand
     assert summer_sections() == sections
 
 
+def test_a_classes_sync_removes_what_the_sis_no_longer_lists_and_links_discussions(standin):
+    sync("classes", "--term", "summer-2026")
+    listed = len(summer_sections())
+    discussion = Section.objects.filter(term__slug="summer-2026", kind="DIS", course__code="COMPSCI 61A").first()
+    assert discussion.parent is not None
+    assert (discussion.parent.course_id, discussion.parent.kind) == (discussion.course_id, "LEC")
+
+    standin.control("fault", kind="shrink", keep=0.9)  # within the guard's 20%
+    output = sync("classes", "--term", "summer-2026")
+
+    remaining = summer_sections()
+    assert 0.85 * listed < len(remaining) < 0.95 * listed
+    assert f"deleted: {listed - len(remaining)}" in output
+
+
 def test_an_enrollment_sync_moves_the_counts_the_api_and_the_pages(standin, client):
     sync("classes", "--term", "summer-2026")
     standin.control(
