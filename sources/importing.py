@@ -69,7 +69,8 @@ class ImportReport:
 
     def lines(self, max_rejections: int = 20) -> list[str]:
         out = [
-            f"rows read: {self.total_read} in {len(self.rows_read)} files",
+            f"rows read: {self.total_read} "
+            + (f"({_counter_text(self.rows_read)})" if len(self.rows_read) <= 3 else f"in {len(self.rows_read)} files"),
             f"created: {self.total_created} ({_counter_text(self.created)})",
             f"updated: {self.total_updated} ({_counter_text(self.updated)})",
         ]

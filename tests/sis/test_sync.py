@@ -12,6 +12,7 @@ from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from berkeleytime.db import DATA_WRITES_LOCK
 from catalog.models import Course, Section, Term
@@ -149,9 +150,11 @@ def test_an_enrollment_sync_moves_the_counts_the_api_and_the_pages(standin, clie
     primaries = Section.objects.filter(course__code="COMPSCI 61A", term__slug="summer-2026", parent__isnull=True)
     assert series["points"][-1]["enrolled"] == sum(s.enrolled for s in primaries)
     assert series["as_of"] == detail["counts_as_of"]
+    as_of = date_format(timezone.localtime(Term.objects.get(slug="summer-2026").counts_as_of), "M j, Y, g:i A")
     html = client.get("/courses/COMPSCI/61A/", {"term": "summer-2026"}).content.decode()
-    assert "Seats as of" in html
-    assert "from UC Berkeley's class schedule" in html
+    assert f"Seats as of {as_of}, from UC Berkeley's class schedule" in html
+    page = client.get("/enrollment/", {"c1": "COMPSCI 61A", "t1": "summer-2026"}).content.decode()
+    assert f"as of {as_of}: {series['points'][-1]['enrolled']} enrolled" in page
 
 
 def test_identical_counts_are_kept_once_and_changes_are_snapshots(standin, client):
