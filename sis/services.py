@@ -15,6 +15,7 @@ import datetime
 import gzip
 import hashlib
 import json
+import logging
 import pickle
 import tempfile
 from collections import defaultdict
@@ -38,6 +39,8 @@ from sources.sis.client import APIS, PACIFIC, Exchange, SisClient, SisError, dec
 from sources.terms import TermRef
 
 from .models import SyncRun
+
+logger = logging.getLogger(__name__)
 
 SECTION_FIELDS = ["parent_id", "class_number", "days", "start_time", "end_time", "location", "instructor", "enrolled",
                   "capacity", "waitlisted", "waitlist_capacity", "reserved", "status", "meetings", "exams"]  # fmt: skip
@@ -157,6 +160,8 @@ class Sync:
             run.finished_at = timezone.now()
             run.archive = archive.close()
             run.save()
+            if run.status != "ok":
+                logger.warning("sis_sync %s run %s %s: %s", self.kind, run.pk, run.status, run.message)
         return run
 
     def read(self, client: SisClient):

