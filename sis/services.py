@@ -64,7 +64,7 @@ class Archive:
 
     def __init__(self) -> None:
         self._file = tempfile.SpooledTemporaryFile(max_size=1 << 20)  # noqa: SIM115 - closed by close()
-        self._gzip = gzip.GzipFile(fileobj=self._file, mode="wb")
+        self._gzip = gzip.GzipFile(fileobj=self._file, mode="wb", compresslevel=6)  # 9 costs a second per 10k sections
 
     def __call__(self, exchange: Exchange) -> None:
         self._gzip.write(json.dumps(asdict(exchange)).encode() + b"\n")
