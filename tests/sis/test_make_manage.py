@@ -60,6 +60,18 @@ def test_make_manage_syncs_into_the_database_make_run_serves(running_site_databa
         assert db.execute("SELECT status FROM sis_syncrun").fetchall() == [("ok",)]
 
 
+def test_refused_credentials_end_the_command_with_one_line_and_a_failing_exit(running_site_database, standin):
+    assert make_manage("migrate --no-input").returncode == 0
+
+    done = make_manage("sis_sync terms --no-progress", SIS_API_URL=standin.url, SIS_TERM_APP_ID="test-id",
+                       SIS_TERM_APP_KEY="wrong")  # fmt: skip
+
+    assert done.returncode != 0
+    assert "Traceback" not in done.stderr
+    message = "SIS Term API: the SIS refused the credentials (HTTP 401); check SIS_TERM_APP_ID and SIS_TERM_APP_KEY"
+    assert [line for line in done.stderr.splitlines() if message in line] == [f"SisRefused: {message}"]
+
+
 def test_make_manage_without_a_command_says_how(running_site_database):
     done = make_manage("")
     assert done.returncode != 0
