@@ -4,12 +4,14 @@ from django.db.models import Count, F, Prefetch, Q
 
 from sources.terms import InvalidTerm, TermRef
 
+from . import typed
 from .models import Course, CourseAlias, Section, Subject, Term, lookup_course
 
 
 def course_for_detail(subject: str, number: str) -> Course | None:
-    """A course by any spelling of its code, with everything its page shows."""
-    found = lookup_course(subject, number)
+    """A course by any spelling of its code or as a student types it ("cs/61a"), with
+    everything its page shows."""
+    found = lookup_course(subject, number) or typed.resolve(f"{subject} {number}").course
     if found is None:
         return None
     return (

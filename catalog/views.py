@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.module_loading import import_string
 
-from . import selectors
+from . import selectors, typed
 from .api.filters import CourseFilter
 from .models import LEVEL_CHOICES, Course, Requirement
 
@@ -14,6 +14,11 @@ PAGE_SIZE = 25
 
 
 def catalog_page(request):
+    # A box's text that clearly names one course ("cs 61a", "data c8") goes to its page.
+    # The form sends every filter, blank or not, and an order: only the text counts here.
+    only_text = not any(value for name, value in request.GET.items() if name not in ("q", "ordering", "page"))
+    if only_text and (named := typed.resolve(request.GET.get("q")).course) is not None:
+        return redirect("course", subject=named.subject_id, number=named.number)
     queryset = Course.objects.for_listing().in_catalog_order()
     filterset = CourseFilter(request.GET, queryset=queryset)
     errors = {}

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, Max, Min, OuterRef
 
+from catalog import typed
 from catalog.models import Course, Term, lookup_course
 from catalog.selectors import UnknownTerm, term_by_slug
 from sources.codes import split_code
@@ -103,7 +104,7 @@ def find_course_by_code(text: str) -> Course | None:
             course = find_course(compact[:cut], compact[cut:])
             if course is not None:
                 return course
-    return None
+    return typed.resolve(text).course  # "cs 61a", "ee 120", "data 8": as search reads them
 
 
 def terms_with_enrollment(course: Course) -> list[Term]:
@@ -165,9 +166,9 @@ def parse_selection(text: str) -> tuple[str, str, str | None]:
 def series_for_selection(text: str) -> EnrollmentSeries:
     subject, number, slug = parse_selection(text)
     term = term_for_selection(slug) if slug else None
-    course = find_course(subject, number)
+    course = find_course(subject, number) or typed.resolve(f"{subject} {number}").course
     if course is None:
-        raise SelectionError(f"no course {subject[:40]} {number[:40]}.")
+        raise SelectionError(typed.not_found(f"{subject} {number}"))
     return enrollment_series(course, term)
 
 
@@ -177,7 +178,7 @@ def series_for_code(code: str, slug: str | None = None) -> EnrollmentSeries:
     term = term_for_selection(slug) if slug else None
     course = find_course_by_code(code)
     if course is None:
-        raise SelectionError(f"no course {code[:40]!r}; try a code like COMPSCI 61A.")
+        raise SelectionError(typed.not_found(code))
     series = enrollment_series(course, term)
     if not series.points:
         when = f" in {series.term.name}" if series.term else ""

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, Sum
 
+from catalog import typed
 from catalog.models import Course, Term, lookup_course
 from catalog.selectors import UnknownTerm, term_by_slug
 
@@ -59,9 +60,11 @@ class Selection:
 
 
 def find_course(subject: str, number: str) -> Course:
-    course = lookup_course(subject, number)
+    """A course by any spelling of its code, or as a student types it ("cs/61a", "ee/120")."""
+    course = lookup_course(subject, number) or typed.resolve(f"{subject} {number}").course
     if course is None:
-        raise CourseNotFound(f"No course {subject} {number}.")
+        message = typed.not_found(f"{subject} {number}")
+        raise CourseNotFound(message[:1].upper() + message[1:])
     return course
 
 

@@ -7,6 +7,8 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 
+from catalog import typed
+
 from . import charts, selectors
 
 VIEWS = ("side", "overlay")
@@ -24,7 +26,8 @@ def grades_page(request):
         )  # fmt: skip
         tokens = []
         for course, term, instructor in rows:
-            subject, _, number = " ".join(course.split()).rpartition(" ")
+            found = typed.resolve(course).course  # "cs 61a", "cs61a", "ee 120" as well as "COMPSCI 61A"
+            subject, _, number = (found.code if found else " ".join(course.split())).rpartition(" ")
             if course.strip():
                 token = "/".join([subject or course.strip(), number, term or "all", instructor or "all"])
                 # The canonical spelling goes in the shared URL; a bad one is kept and explained by the page.

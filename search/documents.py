@@ -17,8 +17,8 @@ from django.contrib.postgres.indexes import GinIndex
 from django.db import connection, transaction
 
 from catalog.models import Course, CourseAlias
+from catalog.subject_names import everyday_names
 
-from .aliases import everyday_names
 from .models import CourseDocument, Word
 
 logger = logging.getLogger(__name__)

@@ -20,8 +20,8 @@ from django.conf import settings
 from elasticsearch import Elasticsearch, NotFoundError, helpers
 
 from catalog.models import Course
+from catalog.subject_names import everyday_names
 
-from .aliases import everyday_names
 from .documents import iter_documents
 
 logger = logging.getLogger(__name__)

@@ -1,7 +1,8 @@
 """What a student typed, read once for every backend: checked, split into words, and read as a course code.
 
 "cs61a", "CS 61A", "compsci 61 a", "data c8", "EL ENG 120" and "61a" all read
-as codes: a subject (by any name, see search.aliases) and a number, or a number
+as codes (catalog.typed, which every box where a course is typed shares): a
+subject (by any name, see catalog.subject_names) and a number, or a number
 alone. Everything else is words for full-text search. A query may be both:
 "data 8" is a code and two words.
 """
@@ -14,16 +15,12 @@ from dataclasses import dataclass, field
 
 from rapidfuzz.distance import OSA
 
-from .aliases import compact, everyday_names, subject_names
+from catalog.subject_names import compact, everyday_names
+from catalog.typed import CodeQuery, read_codes
 
 MAX_LENGTH = 200
 MAX_WORDS = 12
 
-# A course number: up to two letters before the digits (C8, H195, R1A, W10),
-# up to three after (61A, 35AC, 98BC).
-_NUMBER = re.compile(r"^[A-Z]{0,2}\d{1,3}[A-Z]{0,3}$")
-# Letters Berkeley puts before a number: cross-listed (C), honors (H), ... "data 100" means DATA C100.
-LETTER_PREFIXES = ("C", "H", "N", "R", "W")
 _WORD = re.compile(r"[a-z0-9]+")
 
 # PostgreSQL's English stop words: both backends ignore them as words (a
@@ -41,14 +38,6 @@ STOP_WORDS = frozenset(_STOP_WORDS.split())
 
 class InvalidQuery(ValueError):
     """The query cannot be searched; the message says why, for the parameter ``q``."""
-
-
-@dataclass(frozen=True)
-class CodeQuery:
-    """A reading of the query as a course code: ``subjects`` empty means any subject ("61a")."""
-
-    subjects: tuple[str, ...]
-    number: str
 
 
 @dataclass(frozen=True)
@@ -93,28 +82,6 @@ def parse(raw: str | None) -> Query:
     words = tuple(t for t in tokens if t not in STOP_WORDS or t in subject_words)
     prefix = bool(tokens) and folded[-1:].isalnum()
     return Query(text=text, words=words, prefix=prefix, codes=read_codes(text), subject_words=subject_words)
-
-
-def read_codes(text: str) -> tuple[CodeQuery, ...]:
-    """How ``text`` reads as a course code: one reading, or none.
-
-    The text is compacted ("compsci 61 a" -> "COMPSCI61A") and the letters
-    before the number are read as the longest known subject name they start
-    with, so "DATAC8" is DATA C8 and "MCBC61" is MCELLBI C61. A number alone
-    ("61a", "c8") is a code in any subject.
-    """
-    squeezed = re.sub(r"[\s.\-_/,]+", "", text.upper())
-    if not any(ch.isdigit() for ch in squeezed):
-        return ()
-    for split in range(len(squeezed) - 1, 0, -1):
-        head, tail = squeezed[:split], squeezed[split:]
-        if _NUMBER.match(tail):
-            subjects = subject_names.resolve(head)
-            if subjects:
-                return (CodeQuery(subjects, tail),)
-    if _NUMBER.match(squeezed):
-        return (CodeQuery((), squeezed),)
-    return ()
 
 
 def max_edits(word: str) -> int:

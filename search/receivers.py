@@ -6,8 +6,9 @@ import logging
 
 from django.conf import settings
 
+from catalog.subject_names import subject_names
+
 from . import documents
-from .aliases import subject_names
 
 logger = logging.getLogger(__name__)
 

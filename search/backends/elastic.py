@@ -16,8 +16,9 @@ import time
 import elastic_transport
 from elasticsearch import ApiError, NotFoundError
 
+from catalog.typed import LETTER_PREFIXES, CodeQuery
 from search import highlight, index
-from search.query import LETTER_PREFIXES, CodeQuery, Query
+from search.query import Query
 
 from . import BackendUnavailable, Hit
 

@@ -15,9 +15,10 @@ from django.db import connection
 
 from berkeleytime.caching import data_generation
 from catalog.models import CourseAlias
+from catalog.typed import LETTER_PREFIXES, CodeQuery
 from search import highlight
 from search.models import Word
-from search.query import LETTER_PREFIXES, CodeQuery, Query, edit_distance, max_edits
+from search.query import Query, edit_distance, max_edits
 
 from . import Hit
 

@@ -1,6 +1,7 @@
 """The catalog pages in real Chromium, served by gunicorn over the real data."""
 
 import re
+from urllib.parse import urlparse
 
 import pytest
 
@@ -47,13 +48,36 @@ def test_a_bad_filter_is_explained_on_the_page(site, browser):
     assert "no data for term" in page.locator(".error").first.inner_text()
 
 
+@pytest.mark.parametrize(
+    ("typed", "path"),
+    [("cs 61a", "COMPSCI/61A"), ("cs61a", "COMPSCI/61A"), ("ee 120", "ELENG/120"), ("data c8", "DATA/C8"),
+     ("eecs 126", "EECS/126")],
+)  # fmt: skip
+def test_a_course_typed_the_way_students_type_it_opens_with_enter(site, browser, typed, path):
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.goto(site.url + "/")
+    page.fill("#q", typed)
+    page.press("#q", "Enter")
+    page.wait_for_url(f"**/courses/{path}/")
+    assert page.locator("h1").is_visible()
+
+
+def test_a_text_that_names_no_one_course_lists_what_matches(site, browser):
+    page = browser.new_page()
+    page.goto(site.url + "/")
+    page.fill("#q", "structure and interpretation")
+    page.press("#q", "Enter")
+    page.wait_for_load_state()
+    assert urlparse(page.url).path == "/"
+    assert "COMPSCI 61A" in page.locator(".course-list .code").all_inner_texts()
+
+
 def test_course_page_shows_the_full_title_and_sections(site, browser):
     page = browser.new_page()
     page.goto(site.url + "/")
     page.fill("#q", "COMPSCI 61A")
     page.get_by_role("button", name="Show courses").click()
-    page.get_by_role("link", name=re.compile("COMPSCI 61A")).first.click()
-    assert page.url.endswith("/courses/COMPSCI/61A/")
+    page.wait_for_url("**/courses/COMPSCI/61A/")
     assert "The Structure and Interpretation of Computer Programs" in page.locator("h1").inner_text()
     assert page.locator("table.sections").count() == 1
     assert "Summer 2026" in page.locator("section h2", has_text="sections").inner_text()
@@ -65,6 +89,8 @@ def test_an_alias_url_redirects_to_the_canonical_course_page(site, browser):
     page.goto(site.url + "/courses/EL%20ENG/120/")
     assert page.url.endswith("/courses/ELENG/120/")
     assert "Signals and Systems" in page.locator("h1").inner_text()
+    page.goto(site.url + "/courses/cs/61a/")  # as a student would write the URL
+    assert page.url.endswith("/courses/COMPSCI/61A/")
 
 
 def test_pages_fit_a_phone_screen(site, browser):

@@ -150,7 +150,7 @@ def test_a_bad_or_unknown_term_is_a_400_naming_it(api, term, message):
         ([], "give 1 to 4 selections"),
         (["COMPSCI/61A/fall-2025"] * 5, "at most 4 selections, got 5"),
         (["COMPSCI 61A fall-2025"], "selection 1: 'COMPSCI 61A fall-2025' is not SUBJECT/NUMBER"),
-        (["COMPSCI/61A/fall-2025", "NOPE/1/fall-2025"], "selection 2: no course NOPE 1"),
+        (["COMPSCI/61A/fall-2025", "NOPE/1/fall-2025"], "selection 2: no course 'NOPE 1'"),
         (["COMPSCI/61A/fall-1999"], "selection 1: no data for term 'fall-1999'"),
         (["COMPSCI/61A/spring/2025"], "is not SUBJECT/NUMBER"),
         (["//"], "is not SUBJECT/NUMBER"),

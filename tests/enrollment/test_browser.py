@@ -39,6 +39,19 @@ def api_points(server, term: str) -> list[dict]:
     return json.loads(body)["points"]
 
 
+@pytest.mark.parametrize(
+    ("typed", "label"), [("cs 61a", "COMPSCI 61A"), ("cs61a", "COMPSCI 61A"), ("ee 120", "ELENG 120")]
+)
+def test_the_course_box_understands_how_students_type(server, browser, typed, label):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(server.url + "/enrollment/")
+    page.fill("#c1", typed)
+    page.press("#c1", "Enter")
+    page.wait_for_load_state()
+    assert page.locator(".error").count() == 0
+    assert label in page.locator(".legend").inner_text()
+
+
 def test_picking_selections_puts_them_in_the_url_and_draws_them(server, browser):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(server.url + "/")

@@ -10,6 +10,19 @@ from tests.browser import SCREENSHOTS
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 
+@pytest.mark.parametrize(("typed", "token"), [("cs61a", "COMPSCI/61A/all/all"), ("ee 120", "ELENG/120/all/all")])
+def test_the_course_box_understands_how_students_type(site, browser, typed, token):
+    page = browser.new_page()
+    page.goto(site.url + "/grades/")
+    box = page.locator("fieldset.selection").nth(0).locator("input[name=course]")
+    box.fill(typed)
+    box.press("Enter")
+    page.wait_for_url("**/grades/?s=*")
+    assert parse_qs(urlparse(page.url).query)["s"] == [token]
+    assert page.locator(".summary").count() == 1
+    assert page.locator(".error").count() == 0
+
+
 def test_a_student_compares_two_selections_and_shares_the_link(site, browser):
     page = browser.new_page()
     page.goto(site.url + "/grades/")
@@ -62,7 +75,7 @@ def test_bad_selections_are_explained(site, browser):
     page = browser.new_page()
     response = page.goto(site.url + "/grades/?s=NOPE/1")
     assert response.status == 400
-    assert "No course NOPE 1" in page.locator(".error").inner_text()
+    assert "No course 'NOPE 1'; type a code like COMPSCI 61A" in page.locator(".error").inner_text()
 
 
 def test_course_page_shows_its_grade_summary(site, browser):

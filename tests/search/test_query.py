@@ -2,7 +2,7 @@
 
 import pytest
 
-from search.aliases import everyday_names, subject_names
+from catalog.subject_names import everyday_names, subject_names
 from search.query import InvalidQuery, edit_distance, parse
 
 pytestmark = pytest.mark.django_db

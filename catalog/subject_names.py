@@ -34,7 +34,7 @@ class SubjectNames:
     """Every name of every subject, compact, to the subjects it may mean.
 
     Built once per process from the catalog and refreshed after an import
-    (search.receivers). The everyday names come first, so "ee" tries ELENG
+    (search.receivers). Search and every box where a course is typed read it. The everyday names come first, so "ee" tries ELENG
     before EECS; a subject's own code, spellings and name follow.
     """
 
