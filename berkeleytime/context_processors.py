@@ -20,6 +20,7 @@ def site_links(request) -> dict:
     main = "" if on_main else _site(request, settings.BT_MAIN_HOST)
     return {
         "links": {
+            "home": main + reverse("home", urlconf=MAIN_URLCONF),
             "catalog": main + reverse("catalog", urlconf=MAIN_URLCONF),
             "grades": main + reverse("grades", urlconf=MAIN_URLCONF),
             "enrollment": main + reverse("enrollment", urlconf=MAIN_URLCONF),

@@ -1,11 +1,11 @@
 """Read queries over the catalog that views share."""
 
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, ExpressionWrapper, F, FloatField, Prefetch, Q, Sum
 
 from sources.terms import InvalidTerm, TermRef
 
 from . import typed
-from .models import Course, CourseAlias, Section, Subject, Term, lookup_course
+from .models import Course, CourseAlias, Requirement, Section, Subject, Term, lookup_course
 
 
 def course_for_detail(subject: str, number: str) -> Course | None:
@@ -74,3 +74,33 @@ def term_by_slug(slug: str) -> Term:
     if term is None:
         raise UnknownTerm(f"no data for term {ref.slug!r}.")
     return term
+
+
+FULLEST_MIN_SEATS = 30  # a seminar of six filled by six is not news
+
+
+def fullest_courses(limit: int = 8) -> tuple[Term | None, list[dict]]:
+    """The latest term with sections and its fullest courses (seats taken in their
+    primary sections, courses of at least FULLEST_MIN_SEATS seats), fullest first."""
+    term = Term.objects.filter(pk__in=Section.objects.values("term")).order_by("-sort_key").first()
+    if term is None:
+        return None, []
+    rows = (
+        Section.objects.filter(term=term, parent__isnull=True, capacity__gt=0, enrolled__isnull=False)
+        .values("course")
+        .annotate(enrolled=Sum("enrolled"), capacity=Sum("capacity"))
+        .filter(capacity__gte=FULLEST_MIN_SEATS)
+        .annotate(share=ExpressionWrapper(F("enrolled") * 1.0 / F("capacity"), output_field=FloatField()))
+        .order_by("-share", "-capacity")[:limit]
+    )
+    courses = Course.objects.in_bulk([row["course"] for row in rows])
+    return term, [{**row, "course": courses[row["course"]], "percent": round(row["share"] * 100)} for row in rows]
+
+
+def requirements_with_counts():
+    """Every requirement with how many courses satisfy it."""
+    return Requirement.objects.annotate(course_count=Count("courses")).filter(course_count__gt=0)
+
+
+def catalog_size() -> int:
+    return Course.objects.for_listing().count()

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.module_loading import import_string
 
 from . import selectors, typed
@@ -11,6 +12,23 @@ from .api.filters import CourseFilter
 from .models import LEVEL_CHOICES, Course, Requirement
 
 PAGE_SIZE = 25
+
+
+def home_page(request):
+    """The front door: a search box first, then what helps in season. A link to the
+    catalog from before it moved to /catalog/ (filters in the query) goes there."""
+    if request.GET:
+        return redirect(f"{reverse('catalog')}?{request.GET.urlencode()}", permanent=True)
+    term, fullest = selectors.fullest_courses()
+    context = {
+        "term": term,
+        "fullest": fullest,
+        "min_seats": selectors.FULLEST_MIN_SEATS,
+        "requirements": selectors.requirements_with_counts(),
+        "course_count": selectors.catalog_size(),
+        "examples": ["cs 61a", "data c8", "ee 120", "econ 1"],
+    }
+    return render(request, "catalog/home.html", context)
 
 
 def catalog_page(request):

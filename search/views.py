@@ -21,7 +21,7 @@ def search_page(request):
         except InvalidQuery as exc:
             context["error"], status = str(exc), 400
         else:
-            main = site_links(request)["links"]["catalog"].rstrip("/")
+            main = site_links(request)["links"]["home"].rstrip("/")
             for hit in results.hits:
                 path = reverse("course", urlconf=MAIN_URLCONF, kwargs={"subject": hit.subject, "number": hit.number})
                 hit.url = main + path

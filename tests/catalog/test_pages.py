@@ -12,7 +12,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 def test_catalog_lists_real_courses_a_page_at_a_time(site, browser):
     page = browser.new_page()
-    page.goto(site.url + "/")
+    page.goto(site.url + "/catalog/")
     assert page.title() == "Course catalog · Berkeleytime"
     count = int(re.match(r"([\d,]+) course", page.locator(".count").inner_text()).group(1).replace(",", ""))
     assert count >= 8000
@@ -24,7 +24,7 @@ def test_catalog_lists_real_courses_a_page_at_a_time(site, browser):
 
 def test_filters_live_in_the_url_so_a_link_shares_the_view(site, browser):
     page = browser.new_page()
-    page.goto(site.url + "/")
+    page.goto(site.url + "/catalog/")
     page.select_option("#subject", "COMPSCI")
     page.select_option("#level", "lower")
     page.get_by_role("button", name="Show courses").click()
@@ -43,7 +43,7 @@ def test_filters_live_in_the_url_so_a_link_shares_the_view(site, browser):
 
 def test_a_bad_filter_is_explained_on_the_page(site, browser):
     page = browser.new_page()
-    response = page.goto(site.url + "/?term=fall-1999")
+    response = page.goto(site.url + "/catalog/?term=fall-1999")
     assert response.status == 400
     assert "no data for term" in page.locator(".error").first.inner_text()
 
@@ -54,27 +54,56 @@ def test_a_bad_filter_is_explained_on_the_page(site, browser):
      ("eecs 126", "EECS/126")],
 )  # fmt: skip
 def test_a_course_typed_the_way_students_type_it_opens_with_enter(site, browser, typed, path):
-    page = browser.new_page(viewport={"width": 1280, "height": 800})
-    page.goto(site.url + "/")
-    page.fill("#q", typed)
-    page.press("#q", "Enter")
-    page.wait_for_url(f"**/courses/{path}/")
-    assert page.locator("h1").is_visible()
+    for size in ({"width": 1280, "height": 800}, {"width": 375, "height": 812}):
+        page = browser.new_page(viewport=size)
+        page.goto(site.url + "/")
+        box = page.get_by_role("combobox", name="Course code, title or topic")
+        assert box.is_visible()
+        assert box.bounding_box()["y"] + box.bounding_box()["height"] <= size["height"]  # no scrolling, nothing to open
+        box.fill(typed)
+        box.press("Enter")
+        page.wait_for_url(f"**/courses/{path}/")
+        assert page.locator("h1").is_visible()
+        page.close()
 
 
 def test_a_text_that_names_no_one_course_lists_what_matches(site, browser):
     page = browser.new_page()
-    page.goto(site.url + "/")
+    page.goto(site.url + "/catalog/")
     page.fill("#q", "structure and interpretation")
     page.press("#q", "Enter")
     page.wait_for_load_state()
-    assert urlparse(page.url).path == "/"
+    assert urlparse(page.url).path == "/catalog/"
     assert "COMPSCI 61A" in page.locator(".course-list .code").all_inner_texts()
+
+
+def test_the_home_page_puts_search_first_and_the_catalog_one_click_away(site, browser):
+    for size, name in (({"width": 1280, "height": 800}, "home"), ({"width": 375, "height": 812}, "home-phone")):
+        page = browser.new_page(viewport=size)
+        page.goto(site.url + "/")
+        assert page.title() == "Find a Berkeley course · Berkeleytime"
+        fullest = page.locator(".fullest li")
+        assert fullest.count() == 8
+        assert "Fullest classes, Summer 2026" in page.locator("#fullest-heading").inner_text()
+        assert re.search(r"\d+%", fullest.first.inner_text())
+        assert page.locator(".requirements li").count() >= 5
+        page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+        page.get_by_role("link", name=re.compile("Browse the full catalog")).click()
+        page.wait_for_url("**/catalog/")
+        assert page.locator(".course-list li").count() == 25
+        page.close()
+
+
+def test_links_to_the_old_catalog_address_still_work(site, browser):
+    page = browser.new_page()
+    page.goto(site.url + "/?subject=COMPSCI&level=lower")
+    assert urlparse(page.url).path == "/catalog/"
+    assert all(code.startswith("COMPSCI ") for code in page.locator(".course-list .code").all_inner_texts())
 
 
 def test_course_page_shows_the_full_title_and_sections(site, browser):
     page = browser.new_page()
-    page.goto(site.url + "/")
+    page.goto(site.url + "/catalog/")
     page.fill("#q", "COMPSCI 61A")
     page.get_by_role("button", name="Show courses").click()
     page.wait_for_url("**/courses/COMPSCI/61A/")
@@ -95,17 +124,17 @@ def test_an_alias_url_redirects_to_the_canonical_course_page(site, browser):
 
 def test_pages_fit_a_phone_screen(site, browser):
     phone = browser.new_page(viewport={"width": 375, "height": 740}, device_scale_factor=2)
-    for path in ["/", "/courses/DATA/C8/"]:
+    for path in ["/", "/catalog/", "/courses/DATA/C8/"]:
         phone.goto(site.url + path)
         overflow = phone.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0, f"{path} scrolls sideways by {overflow}px"
-    phone.goto(site.url + "/")
+    phone.goto(site.url + "/catalog/")
     # The results come first: the filter panel starts folded on a phone...
     assert not phone.locator(".filters details").evaluate("d => d.open")
     assert phone.locator(".course-list li").first.is_visible()
     phone.screenshot(path=SCREENSHOTS / "catalog-phone.png")
     # ...unless a filter is in use.
-    phone.goto(site.url + "/?subject=COMPSCI")
+    phone.goto(site.url + "/catalog/?subject=COMPSCI")
     assert phone.locator(".filters details").evaluate("d => d.open")
 
 

@@ -78,7 +78,7 @@ def test_the_search_host_serves_the_search_page_and_the_main_host_the_catalog():
     search_page = SEARCH.get("/")
     assert search_page.status_code == 200
     assert b'<form class="search-form"' in search_page.content
-    catalog = MAIN.get("/")
+    catalog = MAIN.get("/catalog/")
     assert catalog.status_code == 200
     assert b"Course catalog" in catalog.content
     assert b'<form class="search-form"' not in catalog.content

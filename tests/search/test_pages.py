@@ -41,7 +41,7 @@ def test_the_search_page_fits_a_phone(site, browser):
 
 def test_search_as_you_type_on_the_catalog(site, browser):
     page = browser.new_page()
-    page.goto(site.url + "/")
+    page.goto(site.url + "/catalog/")
     field = page.locator("input#q")
     field.press_sequentially("cs61", delay=40)
     suggestions = page.get_by_role("listbox", name="Suggested courses")
@@ -61,7 +61,7 @@ def test_search_as_you_type_on_the_catalog(site, browser):
 
 def test_as_you_type_shows_highlighted_titles_and_closes_on_escape(site, browser):
     page = browser.new_page(viewport={"width": 375, "height": 740})
-    page.goto(site.url + "/")
+    page.goto(site.url + "/catalog/")
     if not page.locator(".filters details").get_attribute("open"):
         page.locator(".filters summary").click()
     field = page.locator("input#q")
