@@ -46,10 +46,35 @@ def bench_catalog(options) -> dict:
     return result
 
 
+CATALOG_PAGES = [
+    "/",
+    "/catalog/",
+    "/catalog/?subject=COMPSCI",
+    "/catalog/?term=fall-2025",
+    "/catalog/?level=upper&ordering=-gpa",
+    "/catalog/?requirement=ls-historical-studies&page=2",
+    "/catalog/?q=data",
+]
+
+
+def bench_pages(options) -> dict:
+    """The home page and catalog pages in turn (HTML, as a student waits for them) against
+    the trivial /livez view. Issue 13's targets: p99 <= 100 ms, and cached within 5% of the
+    trivial view's throughput (pages are not cached whole yet)."""
+    with harness.gunicorn() as base:
+        result = harness.compare(base, CATALOG_PAGES, rounds=options.rounds, seconds=options.seconds,
+                                 label="home and catalog pages")  # fmt: skip
+    result["paths"] = CATALOG_PAGES
+    result["targets"] = {"p99_ms_max": 100, "throughput_ratio_min": 0.95}
+    result["meets_targets"] = result["target_p99_ms"] <= 100 and result["throughput_ratio"] >= 0.95
+    return result
+
+
 BENCHMARKS = {
     "catalog": bench_catalog,
     "grades": grades.bench_distribution,
     "grades-import": grades.bench_import,
+    "pages": bench_pages,
     "search": search.bench_search,
     "sis": sis.bench_sync,
 }

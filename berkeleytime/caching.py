@@ -57,6 +57,17 @@ def data_generation() -> int:
     return value
 
 
+def cached_data(name: str, compute, seconds: int = CACHE_SECONDS):
+    """``compute()``'s value, kept in the cache until the data changes (the key embeds
+    the data generation). For reads many pages share, such as the catalog's term list."""
+    key = f"data:{name}:{data_generation()}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, seconds)
+    return value
+
+
 def reset_local_cache() -> None:
     """Forget this process's copies (tests use it between cases)."""
     global _generation

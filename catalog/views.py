@@ -7,6 +7,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.module_loading import import_string
 
+from berkeleytime.caching import cached_data
+
 from . import selectors, typed
 from .api.filters import CourseFilter
 from .models import LEVEL_CHOICES, Course, Requirement
@@ -19,13 +21,9 @@ def home_page(request):
     catalog from before it moved to /catalog/ (filters in the query) goes there."""
     if request.GET:
         return redirect(f"{reverse('catalog')}?{request.GET.urlencode()}", permanent=True)
-    term, fullest = selectors.fullest_courses()
     context = {
-        "term": term,
-        "fullest": fullest,
+        **cached_data("catalog:home", selectors.front_door),
         "min_seats": selectors.FULLEST_MIN_SEATS,
-        "requirements": selectors.requirements_with_counts(),
-        "course_count": selectors.catalog_size(),
         "examples": ["cs 61a", "data c8", "ee 120", "econ 1"],
     }
     return render(request, "catalog/home.html", context)
@@ -57,7 +55,7 @@ def catalog_page(request):
         "values": request.GET,
         "query_without_page": query.urlencode(),
         "subjects": selectors.subjects_with_counts().filter(course_count__gt=0),
-        "terms": selectors.terms_with_data(),
+        "terms": selectors.offered_terms(),
         "requirements": Requirement.objects.all(),
         "levels": LEVEL_CHOICES,
         "orderings": [

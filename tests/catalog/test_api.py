@@ -232,3 +232,22 @@ def test_the_course_detail_carries_its_average_gpa(api):
     body = api.get("/api/v1/courses/COMPSCI/61A/").json()
     assert body["gpa"] == api.get("/api/v1/grades/COMPSCI/61A/").json()["gpa"]
     assert body["letter"]
+
+
+def test_the_offered_terms_are_counted_right_and_computed_once_per_data_generation(django_assert_num_queries):
+    from berkeleytime.caching import bump_data_generation
+    from catalog import selectors
+    from catalog.models import Course, Section, Term
+
+    terms = selectors.offered_terms()
+    with django_assert_num_queries(0):  # the next page reads it from the cache
+        assert selectors.offered_terms() == terms
+    for term in terms[:3]:
+        assert term.course_count == Course.objects.filter(terms=term).count()
+        assert term.section_count == Section.objects.filter(term=term, parent__isnull=True).count()
+    assert not Term.objects.exclude(pk__in=[t.pk for t in terms]).filter(courses__isnull=False).exists()
+
+    new = TermFactory(year=2031, season="fall")
+    Course.objects.get(code="COMPSCI 61A").terms.add(new)
+    bump_data_generation()  # what every importer and sync does after it commits
+    assert selectors.offered_terms()[0] == new
