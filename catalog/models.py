@@ -144,7 +144,8 @@ class CourseQuerySet(models.QuerySet):
         return self.only(
             "code", "subject_id", "number", "title", "abbreviated_title", "units_min", "units_max", "level",
             "has_grades",
-        ).annotate(gpa=models.F("grade_summary__gpa"), grade_letter=models.F("grade_summary__letter"))  # fmt: skip
+        ).annotate(gpa=models.F("grade_summary__gpa"), grade_letter=models.F("grade_summary__letter"),
+                   graded_students=models.F("grade_summary__total"))  # fmt: skip
 
 
 def _regex_escape(text: str) -> str:

@@ -61,8 +61,8 @@ def catalog_page(request):
         "orderings": [
             ("code", "Code"),
             ("title", "Title"),
-            ("-gpa", "Highest average GPA"),
-            ("gpa", "Lowest average GPA"),
+            ("-gpa", "Highest average GPA (100+ students first)"),
+            ("gpa", "Lowest average GPA (100+ students first)"),
             ("units", "Units"),
             ("-units", "Units, most first"),
         ],

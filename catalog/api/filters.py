@@ -1,12 +1,16 @@
 import django_filters
 from django import forms
-from django.db.models import F
+from django.db.models import Case, F, When
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from catalog.models import LEVEL_CHOICES, Course, Requirement, Subject
 from catalog.selectors import UnknownTerm, term_by_slug
 from sources.codes import normalize_subject
+
+# Sorting by GPA puts courses whose grades count at least this many students first: a
+# seminar of six with a 4.00 says little about the course.
+GPA_MIN_STUDENTS = 100
 
 ORDERINGS = {
     "code": ("subject_id", "number_digits", "number"),
@@ -60,6 +64,15 @@ class CatalogOrderingFilter(django_filters.OrderingFilter):
         fields = []
         for name in value:
             descending = name.startswith("-")
+            if name.lstrip("-") == "gpa":
+                # Either way: enough students first, then the other courses with a GPA, then none.
+                rank = Case(
+                    When(grade_summary__gpa__isnull=True, then=0),
+                    When(grade_summary__total__gte=GPA_MIN_STUDENTS, then=2),
+                    default=1,
+                )
+                qs = qs.annotate(gpa_counts=rank)
+                fields.append(F("gpa_counts").desc())
             for column in ORDERINGS[name.lstrip("-")]:
                 # Courses without a GPA come last whichever way it sorts.
                 expression = F(column).desc(nulls_last=True) if descending else F(column).asc(nulls_last=True)
@@ -86,7 +99,11 @@ class CourseFilter(django_filters.FilterSet):
         help_text="true: only courses with grade distributions; false: only those without.",
     )
     q = django_filters.CharFilter(method="filter_q", max_length=200, help_text="Prefix of the code or of a title word.")
-    ordering = CatalogOrderingFilter(fields=tuple((name, name) for name in ORDERINGS))
+    ordering = CatalogOrderingFilter(
+        fields=tuple((name, name) for name in ORDERINGS),
+        help_text=f"code, title, units, level or gpa, - for descending; by gpa, courses whose grades count "
+        f"{GPA_MIN_STUDENTS}+ students come first, courses without a GPA last.",
+    )
 
     class Meta:
         model = Course

@@ -214,8 +214,7 @@ def test_listings_carry_the_average_gpa_and_sort_by_it(api):
     body = api.get("/api/v1/courses/", {"subject": "COMPSCI", "ordering": "-gpa", "page_size": 100}).json()
     gpas = [c["gpa"] for c in body["results"]]
     graded = [g for g in gpas if g is not None]
-    assert graded == sorted(graded, reverse=True)
-    assert gpas[: len(graded)] == graded  # courses without a GPA come last
+    assert gpas[: len(graded)] == graded  # courses without a GPA come last (the order within: the next test)
     assert None in gpas
     cs61a = api.get("/api/v1/courses/", {"q": "COMPSCI 61A"}).json()["results"][0]
     detail = api.get("/api/v1/grades/COMPSCI/61A/").json()
@@ -251,3 +250,19 @@ def test_the_offered_terms_are_counted_right_and_computed_once_per_data_generati
     Course.objects.get(code="COMPSCI 61A").terms.add(new)
     bump_data_generation()  # what every importer and sync does after it commits
     assert selectors.offered_terms()[0] == new
+
+
+def test_sorting_by_gpa_puts_courses_with_enough_students_first(api):
+    from catalog.api.filters import GPA_MIN_STUDENTS
+    from grades.models import CourseGrades
+
+    body = api.get("/api/v1/courses/", {"subject": "COMPSCI", "ordering": "-gpa", "page_size": 100}).json()
+    totals = dict(CourseGrades.objects.filter(course__subject_id="COMPSCI").values_list("course__code", "total"))
+    graded = [c for c in body["results"] if c["gpa"] is not None]
+    enough = [totals.get(c["code"], 0) >= GPA_MIN_STUDENTS for c in graded]
+    assert enough[0]
+    assert enough == sorted(enough, reverse=True)  # every course with enough students before any small one
+    first_small = enough.index(False)
+    for group in (graded[:first_small], graded[first_small:]):  # each by GPA
+        assert [c["gpa"] for c in group] == sorted((c["gpa"] for c in group), reverse=True)
+    assert body["results"][: len(graded)] == graded  # then the courses without a GPA

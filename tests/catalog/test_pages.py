@@ -41,6 +41,15 @@ def test_filters_live_in_the_url_so_a_link_shares_the_view(site, browser):
     assert shared.locator("#subject").input_value() == "COMPSCI"
 
 
+def test_a_card_says_how_many_students_its_gpa_counts(site, browser):
+    page = browser.new_page()
+    page.goto(site.url + "/catalog/?subject=COMPSCI&ordering=-gpa")
+    first = page.locator(".course-list li").first.inner_text()
+    students = int(re.search(r"average GPA \d\.\d\d, ([\d,]+) students", first).group(1).replace(",", ""))
+    assert students >= 100
+    page.screenshot(path=SCREENSHOTS / "catalog-gpa.png")
+
+
 def test_a_bad_filter_is_explained_on_the_page(site, browser):
     page = browser.new_page()
     response = page.goto(site.url + "/catalog/?term=fall-1999")
