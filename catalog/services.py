@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from berkeleytime.db import bulk_update
 from sources.codes import level_for_number, number_digits, split_code
+from sources.disjoint import DisjointSets
 from sources.importing import ImportReport, assign_changed, record_import
 
 from .importers.reader import CatalogSources
@@ -301,22 +302,12 @@ def link_cross_listings(groups: list[set[int]], report: ImportReport) -> None:
     """Link every course of each group with every other (groups that share a course are
     one group), nothing else, and give each course its listing group: the lowest id
     among it and its cross-listings."""
-    parent: dict[int, int] = {}
-
-    def find(x: int) -> int:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    linked: DisjointSets[int] = DisjointSets()
     for group in groups:
         first, *rest = sorted(group)
         for other in rest:
-            parent[find(other)] = find(first)
-    members: dict[int, list[int]] = defaultdict(list)
-    for course_id in list(parent):
-        members[find(course_id)].append(course_id)
+            linked.union(other, first)
+    members = linked.groups()
     pairs, group_of = set(), {}
     for ids in members.values():
         pairs.update((a, b) for a in ids for b in ids if a != b)

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from django.utils.text import slugify
 
+from sources.disjoint import DisjointSets
 from sources.names import PersonName
 from sources.reviewed import Decision, read_decisions
 
@@ -69,17 +70,8 @@ def identify(taught: dict[str, set[int]], sections: Counter, decisions: list[Dec
     """Group spellings into people. ``taught`` maps each spelling to the course
     groups it taught, ``sections`` counts its sections."""
     parsed = {name: PersonName.parse(name) for name in taught}
-    parent: dict[str, str] = {}
-
-    def find(name: str) -> str:
-        parent.setdefault(name, name)
-        while parent[name] != name:
-            parent[name] = parent[parent[name]]
-            name = parent[name]
-        return name
-
-    def union(a: str, b: str) -> None:
-        parent[find(a)] = find(b)
+    people_of: DisjointSets[str] = DisjointSets()
+    find, union = people_of.find, people_of.union
 
     found: Counter = Counter()
     apart = {frozenset(d.subjects) for d in decisions if d.verb == "apart"}
@@ -155,9 +147,7 @@ def identify(taught: dict[str, set[int]], sections: Counter, decisions: list[Dec
                 union(a, b)
                 found["merged by the reviewed file"] += 1
 
-    groups: dict[str, set[str]] = defaultdict(set)
-    for name in taught:
-        groups[find(name)].add(name)
+    groups = people_of.groups(taught)
     people, person_of = [], {}
     for spellings in groups.values():
         shown = max(spellings, key=lambda n: (parsed[n].is_full, _capitals(n), sections[n], len(n), n))

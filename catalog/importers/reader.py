@@ -16,6 +16,7 @@ import yaml
 
 from sources import grades as formats
 from sources.codes import SubjectCodes, is_placeholder_section, normalize_number, normalize_subject
+from sources.disjoint import DisjointSets
 from sources.files import DataFileError, csv_rows, json_array_items, load_json, read_text
 from sources.importing import ImportReport
 from sources.names import split_names
@@ -344,17 +345,14 @@ class CatalogSources:
 
         canonical = {code: self.state.merged.get(code, code) for code in self.state.courses}
         canonical.update(self.state.merged)
-        parent: dict[str, str] = {}
+        linked: DisjointSets[str] = DisjointSets()
         for candidate in self.state.candidates:
             if candidate.verdict != "link":
                 continue
             a, b = canonical[candidate.first.code], canonical[candidate.second.code]
             if a != b:
-                parent[_find(parent, a)] = _find(parent, b)
-        groups: dict[str, set[str]] = defaultdict(set)
-        for code in list(parent):
-            groups[_find(parent, code)].add(code)
-        for group in groups.values():
+                linked.union(a, b)
+        for group in linked.groups().values():
             if len(group) > 1:
                 self.state.cross_listings.append(group)
                 self.share_within(group)
@@ -370,15 +368,6 @@ class CatalogSources:
                 continue
             for course in members:
                 set_ranked(course, name, value, 50)
-
-
-def _find(parent: dict[str, str], code: str) -> str:
-    """Union-find root, with path halving."""
-    parent.setdefault(code, code)
-    while parent[code] != code:
-        parent[code] = parent[parent[code]]
-        code = parent[code]
-    return code
 
 
 def _yaml_line(path: Path, key) -> int | None:
