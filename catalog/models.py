@@ -270,6 +270,8 @@ def lookup_course(subject: str, number: str, aliases: bool = True) -> Course | N
     """Find a course by any spelling of its code: canonical, alias (unless ``aliases`` is
     false) or compact."""
     canonical = f"{normalize_subject(subject)} {normalize_number(number)}"
+    if "\x00" in canonical:  # typed into a URL; PostgreSQL refuses it in any text
+        return None
     course = Course.objects.filter(code=canonical).first()
     if course is None and aliases:
         alias = CourseAlias.objects.select_related("course").filter(code_compact=canonical.replace(" ", "")).first()

@@ -266,3 +266,9 @@ def test_sorting_by_gpa_puts_courses_with_enough_students_first(api):
     for group in (graded[:first_small], graded[first_small:]):  # each by GPA
         assert [c["gpa"] for c in group] == sorted((c["gpa"] for c in group), reverse=True)
     assert body["results"][: len(graded)] == graded  # then the courses without a GPA
+
+
+def test_a_nul_byte_in_a_typed_course_is_no_course_not_an_error(client):
+    assert client.get("/courses/cs%00/61a/").status_code == 404
+    assert client.get("/grades/", {"s": "cs\x00/61a"}).status_code == 400
+    assert client.get("/api/v1/grades/cs%00/61a/").status_code == 404
