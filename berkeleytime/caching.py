@@ -1,4 +1,4 @@
-"""Whole-response caching for read-only API views.
+"""Whole-response caching for read-only API views and for pages that read the same for everybody.
 
 Two levels: a small in-process LRU of ready JSON bytes in front of the shared
 Redis cache. Keys embed the data generation, which every importer and sync
@@ -10,6 +10,7 @@ other processes see an import within that delay. A cache outage only costs
 hits: django-redis ignores connection errors.
 """
 
+import functools
 import hashlib
 import threading
 import time
@@ -125,3 +126,36 @@ class CachedJSONMixin:
             _local_set(key, response.content)
             response["X-Cache"] = "miss"
         return response
+
+
+def cached_page(view):
+    """For HTML pages that read the same for everybody (no sign-in, no form that posts):
+    serve GETs from the cache as ready bytes, and cache successful pages, until the data
+    changes. Keys are the host, path and query, its parameters in any order."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD") or not settings.PAGE_CACHE:
+            return view(request, *args, **kwargs)
+        query = "&".join(sorted(request.GET.urlencode().split("&")))
+        digest = hashlib.blake2s(f"{request.get_host()}{request.path}?{query}".encode(), digest_size=16).hexdigest()
+        key = f"page:{data_generation()}:{digest}"
+        content = _local_get(key)
+        if content is None:
+            content = cache.get(key)
+            if content is not None:
+                _local_set(key, content)
+        if content is not None:
+            response = HttpResponse(content, content_type="text/html; charset=utf-8")
+            response["X-Cache"] = "hit"
+            return response
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200 and response.get("Content-Type", "").startswith("text/html"):
+            if hasattr(response, "render"):
+                response.render()
+            cache.set(key, response.content, CACHE_SECONDS)
+            _local_set(key, response.content)
+            response["X-Cache"] = "miss"
+        return response
+
+    return wrapper

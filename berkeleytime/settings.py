@@ -157,6 +157,8 @@ else:
 
 # Whole-response caching of read-only API answers (berkeleytime.caching); off only to measure without it.
 API_RESPONSE_CACHE = env.bool("API_RESPONSE_CACHE", default=True)
+# Whole HTML pages that read the same for everybody (home, catalog, course pages).
+PAGE_CACHE = env.bool("PAGE_CACHE", default=True)
 
 ELASTICSEARCH_URL = env.str("ELASTICSEARCH_URL", default="")
 # The alias the search index lives behind (default "<CACHE_KEY_PREFIX>-courses"),

@@ -3,7 +3,7 @@ from decimal import Decimal
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from sources.codes import normalize_number, normalize_subject
 from sources.terms import TermRef
@@ -121,8 +121,9 @@ class CourseQuerySet(models.QuerySet):
     def offered_in(self, term: Term) -> "CourseQuerySet":
         return self.filter(terms=term)
 
-    def matching_prefix(self, text: str) -> "CourseQuerySet":
-        """Prefix match on the code ('COMPSCI 6', 'compsci6', 'EL ENG 1') or on any word of the title."""
+    def matching_prefix(self, text: str, also: Q | None = None) -> "CourseQuerySet":
+        """Prefix match on the code ('COMPSCI 6', 'compsci6', 'EL ENG 1') or on any word of the
+        title; ``also`` adds another way to match (catalog.typed reads everyday subject names)."""
         text = " ".join(text.split())
         if not text:
             return self
@@ -131,10 +132,10 @@ class CourseQuerySet(models.QuerySet):
             Q(code__istartswith=text)
             | Q(code_compact__startswith=compact)
             | Q(number__istartswith=compact)
-            | Q(aliases__code_compact__startswith=compact)
+            | Q(Exists(CourseAlias.objects.filter(course=OuterRef("pk"), code_compact__startswith=compact)))
             | Q(title__iregex=r"\m" + _regex_escape(text))
         )
-        return self.filter(condition).distinct()
+        return self.filter(condition | also if also is not None else condition)
 
     def in_catalog_order(self) -> "CourseQuerySet":
         return self.order_by("subject_id", "number_digits", "number")

@@ -48,6 +48,14 @@ def subjects_with_counts():
     return Subject.objects.annotate(course_count=Count("courses")).order_by("code")
 
 
+def subject_choices() -> list[tuple[str, str]]:
+    """(code, "CODE · Name") of every subject with a course, for a subject picker."""
+    return [
+        (s.code, f"{s.code} · {s.name}" if s.name else s.code)
+        for s in subjects_with_counts().filter(course_count__gt=0)
+    ]
+
+
 def terms_with_data():
     """Terms in which some course is offered, most recent first. (Other apps may
     create terms for their own data, such as an enrollment period: those only

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from django.db.models import Q
+
 from .models import Course, lookup_course
 from .subject_names import subject_names
 
@@ -91,6 +93,28 @@ def resolve(text: str | None) -> Typed:
         return Typed(text, choices[0], choices) if len(choices) == 1 else Typed(text, None, choices[:MAX_CHOICES])
     found = tuple(Course.objects.filter(number=code.number).order_by("code")[: MAX_CHOICES + 1])
     return Typed(text, found[0], found) if len(found) == 1 else Typed(text, None, found[:MAX_CHOICES])
+
+
+def prefix_condition(text: str) -> Q:
+    """What a partly typed code means in a list of courses: "cs6" is COMPSCI courses whose
+    number starts with 6, "data 8" also DATA C8, "cs" alone every COMPSCI course. Empty
+    (matches nothing extra) when the text reads as no subject."""
+    text = " ".join((text or "").split())
+    if not text or len(text) > MAX_TYPED_LENGTH or "\x00" in text:
+        return Q(pk__in=[])
+    subjects = subject_names.resolve(text)
+    if subjects:
+        return Q(subject_id__in=subjects)
+    condition = Q(pk__in=[])
+    for code in read_codes(text):
+        if not code.subjects:
+            continue
+        numbers = Q(number__startswith=code.number)
+        if code.number[:1].isdigit():
+            for letter in LETTER_PREFIXES:
+                numbers |= Q(number__startswith=letter + code.number)
+        condition |= Q(subject_id__in=code.subjects) & numbers
+    return condition
 
 
 def not_found(text: str) -> str:

@@ -5,17 +5,21 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import format_html_join
 from django.utils.module_loading import import_string
+from django.utils.safestring import SafeString
 
-from berkeleytime.caching import cached_data
+from berkeleytime.caching import cached_data, cached_page
+from sources.codes import normalize_subject
 
 from . import selectors, typed
-from .api.filters import CourseFilter
-from .models import LEVEL_CHOICES, Course, Requirement
+from .api.filters import DAYS, CourseFilter, requirement_choices
+from .models import LEVEL_CHOICES, Course
 
 PAGE_SIZE = 25
 
 
+@cached_page
 def home_page(request):
     """The front door: a search box first, then what helps in season. A link to the
     catalog from before it moved to /catalog/ (filters in the query) goes there."""
@@ -29,6 +33,7 @@ def home_page(request):
     return render(request, "catalog/home.html", context)
 
 
+@cached_page
 def catalog_page(request):
     # A box's text that clearly names one course ("cs 61a", "data c8") goes to its page.
     # The form sends every filter, blank or not, and an order: only the text counts here.
@@ -54,9 +59,17 @@ def catalog_page(request):
         "errors": errors,
         "values": request.GET,
         "query_without_page": query.urlencode(),
-        "subjects": selectors.subjects_with_counts().filter(course_count__gt=0),
-        "terms": selectors.offered_terms(),
-        "requirements": Requirement.objects.all(),
+        # Long option lists are joined here: through the template language they cost more
+        # than the rest of the page together.
+        "subject_options": _options(
+            cached_data("catalog:subject-choices", selectors.subject_choices),
+            normalize_subject(request.GET.get("subject", "")),
+        ),  # fmt: skip
+        "term_options": _options([(t.slug, t.name) for t in selectors.offered_terms()], request.GET.get("term")),
+        "requirements": cached_data("catalog:requirement-choices", requirement_choices),
+        "chosen": {name: request.GET.getlist(name) for name in ("requirement", "days")},
+        "days": DAYS,
+        "section_terms": [term for term in selectors.offered_terms() if term.section_count],
         "levels": LEVEL_CHOICES,
         "orderings": [
             ("code", "Code"),
@@ -70,6 +83,12 @@ def catalog_page(request):
     return render(request, "catalog/catalog.html", context, status=400 if errors else 200)
 
 
+def _options(choices: list[tuple[str, str]], selected: str | None) -> SafeString:
+    return format_html_join("", '<option value="{}"{}>{}</option>',
+                            ((value, " selected" if value == selected else "", label) for value, label in choices))  # fmt: skip
+
+
+@cached_page
 def course_page(request, subject: str, number: str):
     course = selectors.course_for_detail(subject, number)
     if course is None:

@@ -3,7 +3,7 @@ from decimal import Decimal
 import pytest
 from rest_framework.test import APIClient
 
-from catalog.models import Course
+from catalog.models import Course, Requirement
 from tests.factories import CourseFactory, SubjectFactory, TermFactory
 
 pytestmark = pytest.mark.django_db
@@ -148,6 +148,11 @@ def test_subjects_and_terms(api):
         ({"units": "four"}, "units"),
         ({"subject": "NOTASUBJECT"}, "subject"),
         ({"requirement": "nope"}, "requirement"),
+        ({"requirement": ["ls-breadth", "nope"]}, "requirement"),
+        ({"days": "Mon"}, "days"),
+        ({"starts_after": "25:00"}, "starts_after"),
+        ({"ends_before": "noon"}, "ends_before"),
+        ({"open_seats": "maybe"}, "open_seats"),
         ({"has_grades": "maybe"}, "has_grades"),
         ({"ordering": "popularity"}, "ordering"),
         ({"q": "x" * 201}, "q"),
@@ -272,3 +277,77 @@ def test_a_nul_byte_in_a_typed_course_is_no_course_not_an_error(client):
     assert client.get("/courses/cs%00/61a/").status_code == 404
     assert client.get("/grades/", {"s": "cs\x00/61a"}).status_code == 400
     assert client.get("/api/v1/grades/cs%00/61a/").status_code == 404
+
+
+def satisfied(course_code: str) -> set[str]:
+    return set(Course.objects.get(code=course_code).requirements.values_list("slug", flat=True))
+
+
+def test_requirements_are_multi_select_and_any_breadth_is_one_choice(api):
+    # given the real requirement lists
+    def listed(*slugs):
+        return codes(api.get("/api/v1/courses/", {"requirement": list(slugs), "page_size": 100}))
+
+    # when a student asks for any L&S breadth area
+    any_breadth = api.get("/api/v1/courses/", {"requirement": "ls-breadth"}).json()["count"]
+    areas = list(Requirement.objects.filter(kind="ls_breadth").values_list("slug", flat=True))
+    # then it is at least as many as the largest area and no more than all of them together
+    sizes = [api.get("/api/v1/courses/", {"requirement": slug}).json()["count"] for slug in areas]
+    assert len(areas) >= 7
+    assert max(sizes) < any_breadth <= sum(sizes)
+
+    # when two requirements are checked, every course listed satisfies both
+    both = listed("ls-arts-literature", "ls-historical-studies")
+    assert both
+    for code in both:
+        assert {"ls-arts-literature", "ls-historical-studies"} <= satisfied(code)
+    # and American Cultures with any breadth area is the courses that count for both
+    for code in listed("american-cultures", "ls-breadth"):
+        slugs = satisfied(code)
+        assert "american-cultures" in slugs
+        assert slugs & set(areas)
+
+
+def test_section_filters_keep_courses_with_one_lecture_that_fits(api):
+    # given Summer 2026's real sections
+    from catalog.models import Section
+
+    params = {"term": "summer-2026", "days": ["M", "W"], "starts_after": "10:00", "ends_before": "15:00",
+              "page_size": 100}  # fmt: skip
+    # when a student is free Monday and Wednesday between 10 and 3
+    fitting = codes(api.get("/api/v1/courses/", params))
+    # then each course listed has one lecture that meets only then
+    assert fitting
+    for code in fitting:
+        lectures = Section.objects.filter(course__code=code, term__slug="summer-2026", parent__isnull=True)
+        assert any(
+            s.days and set(s.days) <= {"M", "W"} and s.start_time.hour >= 10 and s.end_time.hour < 15 for s in lectures
+        ), code
+    # and a course whose only lectures meet on other days is not
+    everything = codes(api.get("/api/v1/courses/", {"term": "summer-2026", "page_size": 100, "subject": "COMPSCI"}))
+    assert "COMPSCI 61A" in everything
+    assert "COMPSCI 61A" not in fitting
+
+    # when only courses with seats left are asked for
+    open_now = api.get("/api/v1/courses/", {"term": "summer-2026", "open_seats": "true"}).json()["count"]
+    all_summer = api.get("/api/v1/courses/", {"term": "summer-2026"}).json()["count"]
+    # then full courses drop out, and each one left has a lecture with a seat
+    assert 0 < open_now < all_summer
+    for code in codes(api.get("/api/v1/courses/", {"term": "summer-2026", "open_seats": "true", "page_size": 100})):
+        assert any(
+            s.capacity and s.enrolled is not None and s.enrolled < s.capacity
+            for s in Section.objects.filter(course__code=code, term__slug="summer-2026", parent__isnull=True)
+        ), code
+
+
+@pytest.mark.parametrize(
+    ("q", "subjects", "expected"),
+    [("cs6", {"COMPSCI"}, "COMPSCI 61B"), ("data", {"DATA"}, "DATA C8"), ("data 1", {"DATA"}, "DATA C100"),
+     ("ee 12", {"ELENG", "EECS"}, "ELENG 120")],
+)  # fmt: skip
+def test_q_reads_everyday_subject_names_and_lists_the_named_courses_first(api, q, subjects, expected):
+    found = codes(api.get("/api/v1/courses/", {"q": q, "page_size": 100}))
+    assert expected in found
+    named = [code.rpartition(" ")[0] in subjects for code in found]
+    assert named[0]
+    assert named == sorted(named, reverse=True)

@@ -152,3 +152,59 @@ def test_unknown_course_page_is_a_friendly_404(site, browser):
     response = page.goto(site.url + "/courses/NOPE/1/")
     assert response.status == 404
     assert "couldn't find" in page.locator("h1").inner_text()
+
+
+def test_requirements_and_section_filters_combine_and_stay_checked(site, browser):
+    page = browser.new_page()
+    page.goto(site.url + "/catalog/?term=summer-2026")
+    # given a student who wants any breadth area that also counts for American Cultures
+    page.get_by_label("Any L&S breadth").check()
+    page.get_by_label("American Cultures").check()
+    # and a lecture with seats left, Monday to Thursday at most
+    page.get_by_label("Seats left").check()
+    for day in ("M", "Tu", "W", "Th"):
+        page.locator(f".days input[value={day}]").check()
+    page.get_by_role("button", name="Show courses").click()
+    page.wait_for_load_state()
+    # then the URL holds every choice, the boxes stay checked and the courses listed fit them
+    query = urlparse(page.url).query
+    for part in ("requirement=ls-breadth", "requirement=american-cultures", "open_seats=true", "days=M", "days=Th"):
+        assert part in query
+    assert page.get_by_label("Any L&S breadth").is_checked()
+    assert page.get_by_label("American Cultures").is_checked()
+    listed = page.locator(".course-list .code").all_inner_texts()
+    assert listed
+    from catalog.models import Course
+
+    for code in listed:
+        slugs = set(Course.objects.get(code=code).requirements.values_list("slug", flat=True))
+        assert "american-cultures" in slugs
+        assert any(s.startswith("ls-") for s in slugs)
+    page.screenshot(path=SCREENSHOTS / "catalog-filters.png", full_page=True)
+
+
+def test_catalog_pages_come_from_the_cache_until_the_data_changes(site):
+    import time
+    import urllib.request
+
+    import psycopg
+
+    from tests.server import test_database_url
+
+    def fetch(path):
+        with urllib.request.urlopen(site.url + path) as response:
+            return response.headers.get("X-Cache"), response.read()
+
+    # given a catalog page nobody asked for yet
+    path = "/catalog/?subject=COMPSCI&level=upper&ordering=title"
+    first, body = fetch(path)
+    # when it is asked for again, in any parameter order
+    again, cached = fetch("/catalog/?ordering=title&level=upper&subject=COMPSCI")
+    # then the second answer is the first one, from the cache
+    assert (first, again) == ("miss", "hit")
+    assert cached == body
+    # and once an import bumps the data generation, the page is built afresh
+    with psycopg.connect(test_database_url(), autocommit=True) as db:  # committed, as an import commits
+        db.execute("UPDATE berkeleytime_datageneration SET value = value + 1")
+    time.sleep(1.1)  # each process re-reads the generation at most once a second
+    assert fetch(path)[0] == "miss"
