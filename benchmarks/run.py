@@ -53,20 +53,29 @@ CATALOG_PAGES = [
     "/catalog/?term=fall-2025",
     "/catalog/?level=upper&ordering=-gpa",
     "/catalog/?requirement=ls-historical-studies&page=2",
+    "/catalog/?requirement=ls-breadth&requirement=american-cultures&ordering=-gpa",
+    "/catalog/?term=summer-2026&open_seats=true&days=M&days=W&starts_after=10:00",
     "/catalog/?q=data",
+    "/catalog/?q=cs6",
 ]
 
 
 def bench_pages(options) -> dict:
     """The home page and catalog pages in turn (HTML, as a student waits for them) against
-    the trivial /livez view. Issue 13's targets: p99 <= 100 ms, and cached within 5% of the
-    trivial view's throughput (pages are not cached whole yet)."""
+    the trivial /livez view, served as deployed (whole pages cached until the data
+    changes) and with the page cache off (every request queries and renders).
+    Targets: cached, >= 95% of the trivial view's throughput; uncached, p99 <= 100 ms."""
     with harness.gunicorn() as base:
         result = harness.compare(base, CATALOG_PAGES, rounds=options.rounds, seconds=options.seconds,
                                  label="home and catalog pages")  # fmt: skip
+    with harness.gunicorn(env={"PAGE_CACHE": "false"}) as base:
+        uncached = harness.compare(base, CATALOG_PAGES, rounds=options.rounds, seconds=options.seconds,
+                                   label="home and catalog pages, page cache off")  # fmt: skip
+    result["uncached"] = {k: uncached[k] for k in ("target_rps", "target_p50_ms", "target_p99_ms", "baseline_rps",
+                                                    "baseline_p99_ms", "throughput_ratio")}  # fmt: skip
     result["paths"] = CATALOG_PAGES
-    result["targets"] = {"p99_ms_max": 100, "throughput_ratio_min": 0.95}
-    result["meets_targets"] = result["target_p99_ms"] <= 100 and result["throughput_ratio"] >= 0.95
+    result["targets"] = {"throughput_ratio_min": 0.95, "uncached_p99_ms_max": 100}
+    result["meets_targets"] = result["throughput_ratio"] >= 0.95 and uncached["target_p99_ms"] <= 100
     return result
 
 

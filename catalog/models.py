@@ -3,7 +3,7 @@ from decimal import Decimal
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 
 from sources.codes import normalize_number, normalize_subject
 from sources.terms import TermRef
@@ -123,19 +123,27 @@ class CourseQuerySet(models.QuerySet):
 
     def matching_prefix(self, text: str, also: Q | None = None) -> "CourseQuerySet":
         """Prefix match on the code ('COMPSCI 6', 'compsci6', 'EL ENG 1') or on any word of the
-        title; ``also`` adds another way to match (catalog.typed reads everyday subject names)."""
+        title; ``also`` adds another way to match (catalog.typed reads everyday subject names).
+
+        Each way is its own indexed query and the course ids are their union: one query
+        with the ways OR-ed reads every course and runs the title pattern on each."""
         text = " ".join(text.split())
         if not text:
             return self
         compact = text.replace(" ", "").upper()
-        condition = (
-            Q(code__istartswith=text)
-            | Q(code_compact__startswith=compact)
-            | Q(number__istartswith=compact)
-            | Q(Exists(CourseAlias.objects.filter(course=OuterRef("pk"), code_compact__startswith=compact)))
-            | Q(title__iregex=r"\m" + _regex_escape(text))
-        )
-        return self.filter(condition | also if also is not None else condition)
+        ids = Course.objects.order_by().values("pk")
+        branches = [
+            ids.filter(code__startswith=text.upper()),
+            ids.filter(code_compact__startswith=compact),
+            ids.filter(number__startswith=compact),
+            CourseAlias.objects.order_by().filter(code_compact__startswith=compact).values("course_id"),
+        ]
+        if len(text) > 1:  # one letter starts a word of most titles: it is read as a code only
+            # The trigram index finds the titles that contain the text; the pattern keeps word starts.
+            branches.append(ids.filter(title__icontains=text, title__iregex=r"\m" + _regex_escape(text)))
+        if also is not None:
+            branches.append(ids.filter(also))
+        return self.filter(pk__in=branches[0].union(*branches[1:]))
 
     def in_catalog_order(self) -> "CourseQuerySet":
         return self.order_by("subject_id", "number_digits", "number")
@@ -193,6 +201,8 @@ class Course(models.Model):
             GinIndex(fields=["title"], name="course_title_trgm", opclasses=["gin_trgm_ops"]),
             # A number typed alone ("61a") is looked up in every subject.
             models.Index(fields=["number"], name="course_number"),
+            # ...and the catalog's text box matches number prefixes ("61" lists 61A, 61B...).
+            models.Index(fields=["number"], name="course_number_prefix", opclasses=["varchar_pattern_ops"]),
         ]
 
     def __str__(self) -> str:

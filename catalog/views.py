@@ -1,13 +1,14 @@
 """Catalog pages: server-rendered, filters in the URL, paginated on the server."""
 
 from django.conf import settings
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.html import format_html_join
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.module_loading import import_string
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 from berkeleytime.caching import cached_data, cached_page
 from sources.codes import normalize_subject
@@ -55,6 +56,7 @@ def catalog_page(request):
     query.pop("page", None)
     context = {
         "page": page,
+        "cards": [course_card(course) for course in page.object_list],
         "count": paginator.count,
         "errors": errors,
         "values": request.GET,
@@ -62,10 +64,11 @@ def catalog_page(request):
         # Long option lists are joined here: through the template language they cost more
         # than the rest of the page together.
         "subject_options": _options(
-            cached_data("catalog:subject-choices", selectors.subject_choices),
-            normalize_subject(request.GET.get("subject", "")),
+            "subjects", selectors.subject_choices, normalize_subject(request.GET.get("subject", ""))
         ),  # fmt: skip
-        "term_options": _options([(t.slug, t.name) for t in selectors.offered_terms()], request.GET.get("term")),
+        "term_options": _options(
+            "terms", lambda: [(t.slug, t.name) for t in selectors.offered_terms()], request.GET.get("term")
+        ),  # fmt: skip
         "requirements": cached_data("catalog:requirement-choices", requirement_choices),
         "chosen": {name: request.GET.getlist(name) for name in ("requirement", "days")},
         "days": DAYS,
@@ -83,9 +86,39 @@ def catalog_page(request):
     return render(request, "catalog/catalog.html", context, status=400 if errors else 200)
 
 
-def _options(choices: list[tuple[str, str]], selected: str | None) -> SafeString:
-    return format_html_join("", '<option value="{}"{}>{}</option>',
-                            ((value, " selected" if value == selected else "", label) for value, label in choices))  # fmt: skip
+def course_card(course: Course) -> SafeString:
+    """One course in a list (level, units, GPA with how many students it counts), joined here
+    rather than in the template: a page lists 25 and the template language is slow at it."""
+    meta = [course.get_level_display()]
+    if course.units:
+        meta.append(f"{course.units} unit{'' if course.units == '1' else 's'}")
+    grades = ""
+    if course.gpa is not None:
+        students = course.graded_students or 0
+        grades = format_html(
+            ' · <span class="gpa-badge small">{}</span> average GPA {}, {} student{}',
+            course.grade_letter, f"{course.gpa:.2f}", intcomma(students), "" if students == 1 else "s",
+        )  # fmt: skip
+    elif course.has_grades:
+        grades = " · P/NP grades"
+    return format_html(
+        '<li>\n<a href="{}">\n<span class="code">{}</span>\n<span class="title">{}</span>\n'
+        '<span class="meta">{}{}</span>\n</a>\n</li>',
+        reverse("course", args=[course.subject_id, course.number]), course.code,
+        course.display_title or "Untitled", " · ".join(meta), grades,
+    )  # fmt: skip
+
+
+def _options(name: str, choices, selected: str | None) -> SafeString:
+    """A picker's <option>s, joined once per data generation; the chosen one is marked here."""
+    joined = cached_data(
+        f"catalog:options:{name}",
+        lambda: str(format_html_join("", '<option value="{}">{}</option>', choices())),
+    )
+    if selected:
+        value = escape(selected)
+        joined = joined.replace(f'<option value="{value}">', f'<option value="{value}" selected>', 1)
+    return mark_safe(joined)  # noqa: S308 - built by format_html_join above; the value is escaped
 
 
 @cached_page
