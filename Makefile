@@ -29,6 +29,11 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
+# axe-core for the page tests' accessibility checks (package.json, pinned in package-lock.json).
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 install: $(VENV)/.installed ## Create the virtualenv and install the pinned dependencies
 
 run: install ## Migrate, import the real data and serve on http://$(HOST):$(PORT) (embedded PostgreSQL without DATABASE_URL)
@@ -51,7 +56,7 @@ lint: install ## ruff, and a check that no model change lacks its migration
 	$(VENV)/bin/ruff format --check .
 	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) manage.py makemigrations --check --dry-run
 
-test: install services lint deploy-tools ## Run the whole test suite against real PostgreSQL, Redis and Chromium
+test: install node_modules/.installed services lint deploy-tools ## Run the whole test suite against real PostgreSQL, Redis and Chromium
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest $(PYTEST_ARGS)
 
 bench: install ## Benchmarks (not part of make test); results in benchmarks/results/
