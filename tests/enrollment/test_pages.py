@@ -46,7 +46,8 @@ def test_selections_in_the_url_draw_one_curve_each_with_the_values_as_text(clien
     assert len(re.findall(r'<tr><th scope="row">', html)) == points.count()
     assert "Mon Dec 15, 2025</th><td>256</td><td>1,269</td><td>90.6%</td><td>0</td>" in html
     # The chart's text alternative says where each curve ends.
-    assert "COMPSCI 61A, Fall 2025: 115 days from Apr 3, 2025 to Dec 15, 2025" in html
+    # Its first day is Apr 4: the files' Apr 3 point was Fall 2024's final count, carried over.
+    assert "COMPSCI 61A, Fall 2025: 114 days from Apr 4, 2025 to Dec 15, 2025" in html
 
 
 def test_the_view_switches_between_percent_and_counts(client):
