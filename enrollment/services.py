@@ -20,6 +20,7 @@ from sources.terms import TermRef
 
 from .importers.history import CourseHistory, HistoryPoint, drop_carried_over, read_history_file
 from .models import EnrollmentPoint, EnrollmentSnapshot, SectionEnrollmentPoint, SectionSnapshot, TermPhases
+from .phases import infer_phases
 
 POINT_FIELDS = ["day", "enrolled", "capacity", "enrolled_percent", "waitlisted", "waitlist_capacity", "source"]
 SECTION_POINT_FIELDS = ["enrolled", "capacity", "waitlisted", "waitlist_capacity"]
@@ -35,6 +36,7 @@ class HistoryImport:
     folded: int = 0
     carried_over: int = 0
     points_by_term: Counter = field(default_factory=Counter)
+    phases: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         terms = ", ".join(f"{name}: {count}" for name, count in self.points_by_term.items())
@@ -43,6 +45,7 @@ class HistoryImport:
             f"points kept, one per course, term and day: {sum(self.points_by_term.values())} ({terms or 'none'})",
             f"same-day snapshots folded into the day's last: {self.folded}",
             f"first points carried over from the previous term's final count, dropped: {self.carried_over}",
+            *self.phases,
         ]
 
 
@@ -63,6 +66,7 @@ def import_enrollment(data_dir: Path, report: ImportReport, progress=lambda item
         writer = HistoryWriter(resolved, report, summary)
         writer.write()
         writer.delete_carried_over(dropped)
+        summary.phases = [f"phases: {line}" for line in infer_phases(writer.terms.values())]
         record_import("enrollment", started, report, writer.course_ids, sender=HistoryWriter)
     return summary
 
