@@ -216,14 +216,14 @@ class TermPhases(models.Model):
         return sorted(marks, key=lambda mark: mark.date)
 
     def summary(self) -> str:
-        """'Phase 1 from Apr 13, 2026; Phase 2 and the adjustment period: not in the data yet (...)'."""
+        """'Phase 1 from Apr 13, 2026. Phase 2 and the adjustment period: not in the data yet (...)'."""
         starts = [
             f"{label} from {long_date(getattr(self, name))}"
             for name, label in [("phase_1_start", "Phase 1"), ("phase_2_start", "Phase 2"),
                                 ("adjustment_start", "adjustment period")]
             if getattr(self, name)
         ]  # fmt: skip
-        return "; ".join(starts + ([self.note] if self.note else [])) or "no dates"
+        return ". ".join(filter(None, ["; ".join(starts), self.note])) or "no dates"
 
     def phase_on(self, date: datetime.date) -> str:
         """Where ``date`` falls: 'Phase 1 (day 6)', 'before Phase 1', or, past the last day a
