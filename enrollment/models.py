@@ -146,8 +146,13 @@ PHASE_FIELDS = [
 
 
 class TermPhases(models.Model):
-    """A term's enrollment phases, set by hand in the admin (the data set has none).
-    Every date stays blank until someone fills it in; charts mark the ones that are set."""
+    """A term's enrollment phases: inferred from the enrollment data (enrollment/phases.py)
+    after every import and SIS enrollment sync, or set by staff in the admin, which the
+    inference then leaves alone. A date the data cannot show stays blank, and ``note``
+    says why; charts mark the dates that are set."""
+
+    INFERRED, STAFF = "inferred", "staff"
+    DATES_FROM = [("", "not set"), (INFERRED, "inferred from the enrollment data"), (STAFF, "set by staff")]
 
     term = models.OneToOneField(Term, on_delete=models.CASCADE, primary_key=True, related_name="enrollment_phases")
     phase_1_start = models.DateField("Phase 1 start", null=True, blank=True)
@@ -156,6 +161,22 @@ class TermPhases(models.Model):
     phase_2_end = models.DateField("Phase 2 end", null=True, blank=True)
     adjustment_start = models.DateField("Adjustment period start", null=True, blank=True)
     adjustment_end = models.DateField("Adjustment period end", null=True, blank=True)
+    dates_from = models.CharField(
+        "dates from",
+        max_length=8,
+        choices=DATES_FROM,
+        blank=True,
+        default="",
+        help_text="Editing a date makes it staff's: the inference never overwrites it. "
+        "Choose 'inferred' to hand the term back to the inference.",
+    )
+    inferred_through = models.DateField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The last day the inferred phase that started last is known to last.",
+    )
+    note = models.CharField(max_length=300, blank=True, editable=False, help_text="What the data could not show.")
 
     class Meta:
         verbose_name = "term enrollment phases"
@@ -183,17 +204,65 @@ class TermPhases(models.Model):
         return {name: _iso(getattr(self, name)) for name, _, _ in PHASE_FIELDS}
 
     def marks(self) -> list[PhaseMark]:
-        """The dates that are set, in date order."""
+        """The dates that are set, in date order; an end that is the day before the next
+        start says nothing the start does not, and is left out."""
+        starts = {getattr(self, name) for name, _, _ in PHASE_FIELDS if name.endswith("_start")}
         marks = [
             PhaseMark(name, label, short, getattr(self, name))
             for name, label, short in PHASE_FIELDS
             if getattr(self, name) is not None
+            and not (name.endswith("_end") and getattr(self, name) + datetime.timedelta(days=1) in starts)
         ]
         return sorted(marks, key=lambda mark: mark.date)
+
+    def summary(self) -> str:
+        """'Phase 1 from Apr 13, 2026. Phase 2 and the adjustment period: not in the data yet (...)'."""
+        starts = [
+            f"{label} from {long_date(getattr(self, name))}"
+            for name, label in [("phase_1_start", "Phase 1"), ("phase_2_start", "Phase 2"),
+                                ("adjustment_start", "adjustment period")]
+            if getattr(self, name)
+        ]  # fmt: skip
+        return ". ".join(filter(None, ["; ".join(starts), self.note])) or "no dates"
+
+    def phase_on(self, date: datetime.date) -> str:
+        """Where ``date`` falls: 'Phase 1 (day 6)', 'before Phase 1', or, past the last day a
+        phase with no known end is known to last, '85 days after Phase 2 began'."""
+        periods = [
+            ("Phase 1", self.phase_1_start, self.phase_1_end or day_before(self.phase_2_start)),
+            ("Phase 2", self.phase_2_start, self.phase_2_end or day_before(self.adjustment_start)),
+            ("adjustment period", self.adjustment_start, self.adjustment_end),
+        ]
+        periods = [(name, start, end) for name, start, end in periods if start]
+        if not periods:
+            return "phases not known"
+        if date < periods[0][1]:
+            return f"before {periods[0][0]}"
+        name, start, end = [period for period in periods if period[1] <= date][-1]
+        day = (date - start).days + 1
+        known_until = end or (self.inferred_through if self.dates_from == self.INFERRED else None)
+        if known_until is None or date <= known_until:
+            return f"{_capital(name)} (day {day})"
+        if end is not None:
+            return f"after the {name}" if name.startswith("adj") else f"after {name}"
+        return f"{day - 1} days after {'the ' if name.startswith('adj') else ''}{name} began"
 
 
 def blank_phases() -> dict[str, None]:
     return {name: None for name, _, _ in PHASE_FIELDS}
+
+
+def long_date(date: datetime.date) -> str:
+    """Dec 4, 2026."""
+    return f"{date:%b} {date.day}, {date.year}"
+
+
+def day_before(date: datetime.date | None) -> datetime.date | None:
+    return date - datetime.timedelta(days=1) if date else None
+
+
+def _capital(text: str) -> str:
+    return text[0].upper() + text[1:]
 
 
 def _iso(value: datetime.date | None) -> str | None:

@@ -74,6 +74,24 @@ class EnrollmentSeries:
         return self.phases.marks() if self.phases else []
 
     @property
+    def headline_when(self) -> str:
+        """The term and phase the latest count describes: 'Fall 2026, Phase 1 (day 6)'."""
+        if self.term is None or self.latest is None:
+            return self.term.name if self.term else ""
+        phase = self.phases.phase_on(self.latest.date) if self.phases else "phases not known"
+        return f"{self.term.name}, {phase}"
+
+    @property
+    def headline(self) -> str:
+        """'Fall 2026, Phase 1 (day 6): 4.7% full', or '...: 35 enrolled' without a capacity."""
+        latest = self.latest
+        if latest is None:
+            return self.headline_when
+        if latest.enrolled_percent is not None:
+            return f"{self.headline_when}: {latest.enrolled_percent.normalize():f}% full"
+        return f"{self.headline_when}: {latest.enrolled:,} enrolled"
+
+    @property
     def label(self) -> str:
         return f"{self.course.code}, {self.term.name}" if self.term else self.course.code
 

@@ -18,8 +18,9 @@ from sources.files import DataFileError
 from sources.importing import ImportReport, assign_changed, record_import
 from sources.terms import TermRef
 
-from .importers.history import CourseHistory, read_history_file
+from .importers.history import CourseHistory, HistoryPoint, drop_carried_over, read_history_file
 from .models import EnrollmentPoint, EnrollmentSnapshot, SectionEnrollmentPoint, SectionSnapshot, TermPhases
+from .phases import infer_phases
 
 POINT_FIELDS = ["day", "enrolled", "capacity", "enrolled_percent", "waitlisted", "waitlist_capacity", "source"]
 SECTION_POINT_FIELDS = ["enrolled", "capacity", "waitlisted", "waitlist_capacity"]
@@ -33,7 +34,9 @@ class HistoryImport:
     files: int = 0
     courses: int = 0
     folded: int = 0
+    carried_over: int = 0
     points_by_term: Counter = field(default_factory=Counter)
+    phases: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         terms = ", ".join(f"{name}: {count}" for name, count in self.points_by_term.items())
@@ -41,6 +44,8 @@ class HistoryImport:
             f"courses with enrollment history: {self.courses} (from {self.files} files)",
             f"points kept, one per course, term and day: {sum(self.points_by_term.values())} ({terms or 'none'})",
             f"same-day snapshots folded into the day's last: {self.folded}",
+            f"first points carried over from the previous term's final count, dropped: {self.carried_over}",
+            *self.phases,
         ]
 
 
@@ -54,10 +59,14 @@ def import_enrollment(data_dir: Path, report: ImportReport, progress=lambda item
     paths = sorted(directory.glob("*.json"))
     histories = [read_history_file(path, report) for path in progress(paths)]
     summary = HistoryImport(files=len(paths))
+    dropped = drop_carried_over(histories, report)
+    summary.carried_over = len(dropped)
     resolved = _resolve_courses(histories, report)
     with transaction.atomic():
         writer = HistoryWriter(resolved, report, summary)
         writer.write()
+        writer.delete_carried_over(dropped)
+        summary.phases = [f"phases: {line}" for line in infer_phases(writer.terms.values())]
         record_import("enrollment", started, report, writer.course_ids, sender=HistoryWriter)
     return summary
 
@@ -110,9 +119,10 @@ class HistoryWriter:
     def __init__(self, resolved: list[tuple[CourseHistory, Course]], report: ImportReport, summary: HistoryImport):
         self.resolved, self.report, self.summary = resolved, report, summary
         self.course_ids: set[int] = set()  # courses whose points changed
+        self.terms: dict[TermRef, Term] = {}
 
     def write(self) -> None:
-        terms = ensure_terms((ref for history, _ in self.resolved for ref in history.terms), self.report)
+        self.terms = terms = ensure_terms((ref for history, _ in self.resolved for ref in history.terms), self.report)
         existing = {
             (row[1], row[2], row[3]): row
             for row in EnrollmentPoint.objects.filter(term__in=terms.values()).values_list(
@@ -151,6 +161,23 @@ class HistoryWriter:
         self.summary.points_by_term = Counter(
             dict(sorted(self.summary.points_by_term.items(), key=lambda i: order[i[0]]))
         )
+
+    def delete_carried_over(self, dropped: list[tuple[CourseHistory, TermRef, HistoryPoint]]) -> None:
+        """Carried-over points an earlier import stored go too."""
+        courses = {id(history): course for history, course in self.resolved}
+        keys = {
+            (courses[id(history)].pk, self.terms[ref].pk, point.date)
+            for history, ref, point in dropped
+            if id(history) in courses and ref in self.terms
+        }
+        stored = EnrollmentPoint.objects.filter(
+            term__in=self.terms.values(), source="history", date__in={date for _, _, date in keys}
+        ).values_list("id", "course_id", "term_id", "date")
+        gone = {pk: course_id for pk, course_id, term_id, date in stored if (course_id, term_id, date) in keys}
+        if gone:
+            EnrollmentPoint.objects.filter(id__in=gone).delete()
+            self.report.deleted["enrollment points"] += len(gone)
+        self.course_ids |= set(gone.values())
 
 
 # -- the nightly snapshot ------------------------------------------------------

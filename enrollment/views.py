@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.shortcuts import render
 
-from . import charts, selectors
+from . import charts, phases, selectors
 
 
 @dataclass
@@ -40,6 +40,7 @@ def enrollment_page(request):
         "terms": selectors.all_terms_with_enrollment(),
         "toggles": [(name, label, _with(request, view=name)) for name, label in charts.MODES.items()],
         "phase_terms": _phase_terms(series),
+        "phase_rule": phases.RULE,
         "gap_days": charts.GAP_DAYS,
         "chart": charts.line_chart(series, mode) if series else None,
         "chart_compact": charts.line_chart(series, mode, compact=True) if series else None,
@@ -61,12 +62,12 @@ def _slot(request, index: int) -> Slot:
 
 
 def _phase_terms(series: list[selectors.EnrollmentSeries]) -> list[tuple]:
-    """Each shown term once, with the phase dates that are set."""
+    """Each shown term once, with the phase dates that are set, and where they come from."""
     seen, terms = set(), []
     for one in series:
         if one.term.pk not in seen:
             seen.add(one.term.pk)
-            terms.append((one.term, one.phase_marks))
+            terms.append((one.term, one.phase_marks, one.phases))
     return terms
 
 

@@ -31,6 +31,7 @@ from catalog.models import Course, Section, Subject, Term
 from catalog.resolver import CourseResolver
 from catalog.services import link_cross_listings, sis_declared_groups
 from enrollment.models import EnrollmentPoint, EnrollmentSnapshot
+from enrollment.phases import infer_phases
 from enrollment.services import SnapshotWriter, record_snapshots
 from sources.codes import is_placeholder_section, level_for_number, normalize_subject, number_digits
 from sources.importing import ImportReport, assign_changed, record_import
@@ -500,12 +501,16 @@ class EnrollmentSync(Sync):
         self.report.updated["sections"] += len(update)
         date = timezone.localtime(self.now).date()
         first_of_day = not EnrollmentPoint.objects.filter(term=self.term, date=date).exists()
+        phases = []
         if update or first_of_day:
             SnapshotWriter(self.term, date, self.report).write()  # the day's point: the day's last counts
+            phases = infer_phases([self.term])  # staff-set dates are left alone
         if update or not EnrollmentSnapshot.objects.filter(term=self.term).exists():
             record_snapshots(self.term, self.now, self.report)  # a point per course and section whose counts changed
         self.details = {"sections": {"updated": len(update),
                                      "unknown to the catalog (run sis_sync classes)": self.unknown}}  # fmt: skip
+        if phases:
+            self.details["phases"] = phases
         return len(update)
 
 

@@ -10,6 +10,9 @@ Rules:
 - several snapshots of one day collapse into the day's last one, in file order
   (the files list a day's snapshots oldest first); they are counted, not rejected;
 - a semester key that is not a term is rejected with its points;
+- a term's first point that repeats the previous term's final count is rejected
+  (``drop_carried_over``: the files carry some courses' final count over into the
+  next term's first day);
 - anything of the wrong shape (broken JSON, a point that is not an object, a
   count that is not a non-negative integer, a date that is not YYYY-MM-DD)
   raises DataFileError naming file and line.
@@ -179,3 +182,53 @@ def _key_line(text: str, key: str) -> int:
 
 def _json_string(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
+
+
+CARRIED_OVER = "carried over from the previous term"
+
+# Within 2 students or 2% of the previous final count: the repeated count can be a
+# snapshot a little before or after the final one (BIOLOGY 1A: 686 after 687).
+CARRY_TOLERANCE = (2, 0.02)
+
+
+def drop_carried_over(
+    histories: list[CourseHistory], report: ImportReport
+) -> list[tuple[CourseHistory, TermRef, HistoryPoint]]:
+    """Drop the previous term's final count where the files repeat it as a term's first point.
+
+    The files start some terms with the course's final count of the term before (COMPSCI
+    61A's Fall 2025 opens on Apr 3, 2025 at 1,210 students, 88%: Fall 2024's last count,
+    before a fall to 0 the next day). Such a point sits on the term's first day in the
+    data set (when no class of the term has anyone enrolled yet), is above zero, and is
+    within CARRY_TOLERANCE of the course's final count in the previous term of its file,
+    at most a year before.
+    Each one is rejected with its reason, and returned."""
+    first_days: dict[TermRef, datetime.date] = {}
+    for history in histories:
+        for ref, days in history.terms.items():
+            if days:
+                first_days[ref] = min(first_days.get(ref, min(days)), min(days))
+    dropped = []
+    for history in histories:
+        refs = sorted(ref for ref, days in history.terms.items() if days)
+        for previous, ref in zip(refs, refs[1:], strict=False):
+            days, before = history.terms[ref], history.terms[previous]
+            first = days.get(first_days[ref])
+            if first is None or not before or ref.sort_key - previous.sort_key > 10:  # more than a year apart
+                continue
+            final = before[max(before)]
+            if not first.enrolled or not _close(first.enrolled, final.enrolled):
+                continue
+            del days[first.date]
+            dropped.append((history, ref, first))
+            report.reject(
+                history.path,
+                first.line,
+                f"{CARRIED_OVER}: {ref.name} opens on {first.date:%b %-d, %Y} with {first.enrolled} enrolled, "
+                f"{previous.name}'s final count ({final.enrolled})",
+            )
+    return dropped
+
+
+def _close(count: int, final: int) -> bool:
+    return abs(count - final) <= max(CARRY_TOLERANCE[0], CARRY_TOLERANCE[1] * final)

@@ -1,6 +1,7 @@
 """The enrollment importer on the real data set (imported once per run by the
 enrollment_data fixture) and on small data sets the tests write themselves."""
 
+import datetime
 import io
 import json
 import re
@@ -11,9 +12,11 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db.models import Sum
 
 from catalog.models import CourseAlias, Term
 from enrollment.models import EnrollmentPoint, TermPhases
+from sources.terms import TermRef
 from tests.factories import CourseFactory, SubjectFactory
 
 pytestmark = pytest.mark.django_db
@@ -85,12 +88,15 @@ def test_compsci_61a_has_its_fall_2023_to_2026_curves_one_point_per_day(enrollme
         )
         # One point per day: the day's last snapshot in the file.
         last_of_day = {p["date"]: (p["enrolledCount"], p["waitlistCount"]) for p in points if p.get("date")}
-        assert [(d.isoformat(), e, w) for d, e, w in stored] == [(d, *v) for d, v in sorted(last_of_day.items())]
+        expected = [(d, *v) for d, v in sorted(last_of_day.items())]
+        if name == "Fall 2025":
+            expected = expected[1:]  # opens with Fall 2024's final count, not stored (tested below)
+        assert [(d.isoformat(), e, w) for d, e, w in stored] == expected
         assert len(stored) > 10
 
 
 def test_the_summary_counts_what_the_real_files_hold(enrollment_data):
-    read = undated = folded = kept = 0
+    read = undated = folded = dated_days = 0
     for path in HISTORY.glob("*.json"):
         data = json.loads(path.read_text())
         for points in [data["enrollmentHistory"], *data["enrollmentHistoryBySemester"].values()]:
@@ -98,21 +104,42 @@ def test_the_summary_counts_what_the_real_files_hold(enrollment_data):
             dated = [p["date"] for p in points if p.get("date")]
             undated += len(points) - len(dated)
             folded += len(dated) - len(set(dated))
-            kept += len(set(dated))
+            dated_days += len(set(dated))
     assert f"rows read: {read} " in enrollment_data
     # Every point of the published files carries a date; any that did not would be rejected here.
     assert undated == 0
-    assert "rejected: 0" in enrollment_data
+    # The only points rejected are the previous terms' final counts carried into a term's first day.
+    dropped = int(re.search(r"dropped: (\d+)", enrollment_data).group(1))
+    assert dropped > 0
+    assert f"rejected: {dropped} (carried over from the previous term: {dropped})" in enrollment_data
     assert f"same-day snapshots folded into the day's last: {folded}" in enrollment_data
+    kept = dated_days - dropped
     assert f"points kept, one per course, term and day: {kept} " in enrollment_data
     assert EnrollmentPoint.objects.filter(source="history").count() == kept
 
 
-def test_fall_2026_is_created_with_blank_phase_dates(enrollment_data):
+def test_no_real_term_opens_with_the_previous_terms_final_counts(enrollment_data):
+    # COMPSCI 61A's Fall 2025 opens in the files with Fall 2024's final 1,210 students (88%),
+    # then 0 the next day: that first point is not stored.
+    files = real_curves("compsci-61a.json")
+    assert files["Fall 2025"][0]["enrolledCount"] == files["Fall 2024"][-1]["enrolledCount"] > 0
+    first = EnrollmentPoint.objects.filter(course__code="COMPSCI 61A", term__slug="fall-2025").earliest("date")
+    assert first.date > datetime.date.fromisoformat(files["Fall 2025"][0]["date"])
+    assert first.enrolled == 0
+    # No term's first day shows a spike: the day's total over every course is no higher than
+    # the next day's with data.
+    for term in Term.objects.filter(slug__in=["fall-2023", "fall-2024", "fall-2025", "fall-2026"]):
+        totals = (
+            EnrollmentPoint.objects.filter(term=term).values("date").annotate(total=Sum("enrolled")).order_by("date")
+        )
+        first_day, next_day = totals[0], totals[1]
+        assert first_day["total"] <= next_day["total"], term.name
+
+
+def test_fall_2026_is_created_with_its_phases_row(enrollment_data):
     fall_2026 = Term.objects.get(slug="fall-2026")
     assert fall_2026.sort_key == 20263
-    phases = TermPhases.objects.get(term=fall_2026)
-    assert set(phases.as_dict().values()) == {None}
+    assert TermPhases.objects.filter(term=fall_2026).exists()
 
 
 def test_capacity_is_worked_out_from_enrolled_and_percent(enrollment_data):
@@ -212,6 +239,70 @@ def test_running_twice_changes_nothing_and_a_changed_file_updates_its_point(tmp_
     changed = run_import(data_dir)
     assert "updated: 1 (enrollment points: 1)" in changed
     assert EnrollmentPoint.objects.get(course=course, date="2026-04-02").enrolled == 13
+
+
+def test_a_first_point_repeating_the_previous_terms_final_count_is_dropped_and_counted(tmp_path, course):
+    # given a course whose Fall 2031 opens on the term's first day with Fall 2030's final count,
+    # then falls to 0; a second course opens that day with a count of its own; a third repeats
+    # its previous final count, but later than the term's first day
+    other = CourseFactory(subject=course.subject, number="2")
+    late = CourseFactory(subject=course.subject, number="3")
+    data_dir = write_history(
+        tmp_path,
+        {
+            "zzenr-1.json": history(
+                Fall_2030=[point("2030-04-01", enrolled=0), point("2030-09-30", enrolled=120, percent=96)],
+                Fall_2031=[point("2031-04-01", enrolled=121, percent=96.8), point("2031-04-02", enrolled=0, percent=0),
+                           point("2031-04-20", enrolled=30, percent=24)],
+            ),
+            "zzenr-2.json": history(
+                Fall_2030=[point("2030-09-30", enrolled=80)], Fall_2031=[point("2031-04-01", enrolled=5)]
+            ),
+            "zzenr-3.json": history(
+                Fall_2030=[point("2030-09-30", enrolled=60)],
+                Fall_2031=[point("2031-04-05", enrolled=60), point("2031-04-20", enrolled=61)],
+            ),
+        },
+    )  # fmt: skip
+    # when it is imported
+    out = run_import(data_dir)
+    # then the carried-over point alone is dropped, counted, and named with its file and line
+    stored = EnrollmentPoint.objects.filter(course=course, term__slug="fall-2031").order_by("date")
+    assert [(p.date.isoformat(), p.enrolled) for p in stored] == [("2031-04-02", 0), ("2031-04-20", 30)]
+    assert EnrollmentPoint.objects.filter(course=other, term__slug="fall-2031").get().enrolled == 5
+    assert EnrollmentPoint.objects.filter(course=late, term__slug="fall-2031").count() == 2
+    assert "first points carried over from the previous term's final count, dropped: 1" in out
+    assert "rejected: 1 (carried over from the previous term: 1)" in out
+    assert re.search(
+        r"zzenr-1\.json:\d+: carried over from the previous term: Fall 2031 opens on Apr 1, 2031 with 121 enrolled, "
+        r"Fall 2030's final count \(120\)",
+        out,
+    )
+
+
+def test_a_carried_over_point_stored_by_an_earlier_import_is_removed(tmp_path, course):
+    # given the carried-over point stored, as imports before this rule stored it
+    term = Term.objects.get_or_create(slug="fall-2031", defaults=Term.values_for(TermRef.of("fall", 2031)))[0]
+    EnrollmentPoint.objects.create(
+        course=course, term=term, date=datetime.date(2031, 4, 1), day=1, enrolled=120, source="history"
+    )
+    data_dir = write_history(
+        tmp_path,
+        {
+            "zzenr-1.json": history(
+                Fall_2030=[point("2030-09-30", enrolled=120)],
+                Fall_2031=[point("2031-04-01", enrolled=120), point("2031-04-02", enrolled=0)],
+            )
+        },
+    )
+    # when the files are imported
+    out = run_import(data_dir)
+    # then it is gone, and a second run changes nothing
+    assert not EnrollmentPoint.objects.filter(course=course, term=term, date="2031-04-01").exists()
+    assert "deleted: 1 (enrollment points: 1)" in out
+    again = run_import(data_dir)
+    assert "deleted:" not in again
+    assert "updated: 0 " in again
 
 
 BROKEN_POINT = """{

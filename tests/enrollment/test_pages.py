@@ -46,7 +46,8 @@ def test_selections_in_the_url_draw_one_curve_each_with_the_values_as_text(clien
     assert len(re.findall(r'<tr><th scope="row">', html)) == points.count()
     assert "Mon Dec 15, 2025</th><td>256</td><td>1,269</td><td>90.6%</td><td>0</td>" in html
     # The chart's text alternative says where each curve ends.
-    assert "COMPSCI 61A, Fall 2025: 115 days from Apr 3, 2025 to Dec 15, 2025" in html
+    # Its first day is Apr 4: the files' Apr 3 point was Fall 2024's final count, carried over.
+    assert "COMPSCI 61A, Fall 2025: 114 days from Apr 4, 2025 to Dec 15, 2025" in html
 
 
 def test_the_view_switches_between_percent_and_counts(client):
@@ -62,17 +63,50 @@ def test_the_view_switches_between_percent_and_counts(client):
     assert query["t3"] == ["fall-2023"]
 
 
-def test_phase_dates_are_marked_when_set(client):
-    assert 'class="phase"' not in text_of(client.get(COMPARE))
+def test_the_inferred_phases_are_marked_on_the_chart_and_explained(client):
+    # given the phases inferred for the three terms the page compares
+    phases = {p.term.slug: p for p in TermPhases.objects.filter(term__slug__in=["fall-2025", "fall-2024", "fall-2023"])}
+    marks = [(slug, mark) for slug, p in phases.items() for mark in p.marks()]
+    assert any(mark.key == "adjustment_start" for _, mark in marks)  # Fall 2023's
+    # when the page is read
+    html = text_of(client.get(COMPARE))
+    svg = re.search(r'<svg class="enroll-chart wide".*?</svg>', html).group(0)
+    # then every inferred start is a mark in the chart's SVG, the adjustment period's too
+    for slug, mark in marks:
+        name = phases[slug].term.name
+        assert f"<title>{mark.label}: {mark.date:%b %-d, %Y} ({name})</title>" in svg
+    assert svg.count('<g class="phase">') == len(marks)
+    # and the page says where the dates come from, what the data could not show, and the rule
+    words = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html))
+    fall_2024 = phases["fall-2024"]
+    assert f"Fall 2024: Phase 1 starts {fall_2024.phase_1_start:%b %-d, %Y}. {fall_2024.note}" in words
+    assert "(inferred from the enrollment data)" in words
+    assert "How the dates are inferred: a day on which the term's enrollment, summed over every course" in words
+
+
+def test_dates_staff_set_replace_the_inferred_ones_on_the_chart(client):
     TermPhases.objects.filter(term__slug="fall-2025").update(
-        phase_1_start=datetime.date(2025, 4, 14), phase_2_start=datetime.date(2025, 7, 21)
+        phase_1_start=datetime.date(2025, 4, 14),
+        phase_1_end=None,
+        phase_2_start=datetime.date(2025, 7, 21),
+        phase_2_end=None,
+        adjustment_start=None,
+        dates_from=TermPhases.STAFF,
+        note="",
     )
     html = text_of(client.get(COMPARE))
-    assert html.count('<g class="phase">') == 4  # two marks in each drawing
     assert "Phase 1 starts: Apr 14, 2025 (Fall 2025)" in html
     words = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html))
-    assert "Fall 2025: Phase 1 starts Apr 14, 2025; Phase 2 starts Jul 21, 2025" in words
-    assert "Fall 2024: dates not set yet." in words
+    assert "Fall 2025: Phase 1 starts Apr 14, 2025; Phase 2 starts Jul 21, 2025 (set by staff)" in words
+
+
+def test_each_selection_says_which_phase_its_latest_count_is_from(client):
+    html = text_of(client.get(COMPARE))
+    words = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html))
+    for slug in ["fall-2025", "fall-2024", "fall-2023"]:
+        point = EnrollmentPoint.objects.filter(course__code="COMPSCI 61A", term__slug=slug).latest("date")
+        phase = TermPhases.objects.get(term__slug=slug).phase_on(point.date)
+        assert f"{point.term.name}, {phase}, as of {point.date:%b %-d, %Y}: {point.enrolled:,} enrolled" in words
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,7 @@ from django.utils.formats import date_format
 
 from berkeleytime.db import DATA_WRITES_LOCK
 from catalog.models import Course, Section, Term
-from enrollment.models import EnrollmentPoint, EnrollmentSnapshot, SectionSnapshot
+from enrollment.models import EnrollmentPoint, EnrollmentSnapshot, SectionSnapshot, TermPhases
 from sis.models import SyncRun
 from sources.sis import records
 from tests import server as test_server
@@ -155,6 +155,27 @@ def test_an_enrollment_sync_moves_the_counts_the_api_and_the_pages(standin, clie
     assert f"Seats as of {as_of}, from UC Berkeley's class schedule" in html
     page = client.get("/enrollment/", {"c1": "COMPSCI 61A", "t1": "summer-2026"}).content.decode()
     assert f"as of {as_of}: {series['points'][-1]['enrolled']} enrolled" in page
+
+
+def test_a_terms_first_synced_point_is_its_own_count_never_the_previous_terms_final_one(standin):
+    # given COMPSCI 61A's term before ended with 999 students
+    course = Course.objects.get(code="COMPSCI 61A")
+    summer_2025, _ = Term.objects.get_or_create(slug="summer-2025", defaults={"year": 2025, "season": "summer",
+                                                                             "sort_key": 20252})  # fmt: skip
+    EnrollmentPoint.objects.create(
+        course=course, term=summer_2025, date=datetime.date(2025, 8, 10), day=100, enrolled=999, source="history"
+    )
+    # when Summer 2026's sections and counts are synced for the first time
+    sync("classes", "--term", "summer-2026")
+    sync("enrollment", "--term", "summer-2026")
+    # then the term's first point is the total of its own primary sections: the sync reads
+    # nothing but the term's sections, so it cannot carry a previous term's count over
+    first = EnrollmentPoint.objects.filter(course=course, term__slug="summer-2026").earliest("date")
+    primaries = Section.objects.filter(course=course, term__slug="summer-2026", parent__isnull=True)
+    assert first.enrolled == sum(s.enrolled or 0 for s in primaries)
+    assert first.enrolled != 999
+    # and the term's phases were inferred after the sync
+    assert TermPhases.objects.get(term__slug="summer-2026").dates_from == TermPhases.INFERRED
 
 
 def test_identical_counts_are_kept_once_and_changes_are_snapshots(standin, client):
