@@ -1,0 +1,164 @@
+"""What the compare pages compare: a course, optionally one term and one instructor.
+
+One URL scheme for every page that compares, ``?s=SUBJECT/NUMBER/term/instructor``
+repeated (term and instructor may be ``all`` or left out), and one reading of it.
+The course is read the way students type it (``catalog.typed``): ``s=cs/61a``,
+``s=cs61a/fall-2023``, ``s=EL ENG/120``, ``s=data c8/all/all`` all work. The
+instructor is found by the page that knows instructors (grades passes its finder);
+catalog keeps only its slug.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from . import typed
+from .models import Course, Term, lookup_course
+from .selectors import UnknownTerm, term_by_slug
+
+ALL = "all"
+MAX_SELECTIONS = 6
+MAX_TOKEN = 200
+
+
+class SelectionError(ValueError):
+    """A selection that cannot be shown. ``parameter`` names the input, ``choices`` are
+    the courses an ambiguous text may mean."""
+
+    def __init__(self, parameter: str, message: str, choices: Iterable[Course] = (), token: str = ""):
+        super().__init__(message)
+        self.parameter = parameter
+        self.choices = tuple(choices)
+        self.token = token
+
+    @property
+    def message(self) -> str:
+        return str(self)
+
+
+@dataclass(frozen=True)
+class Selection:
+    course: Course
+    term: Term | None = None
+    instructor_slug: str | None = None
+    instructor: object | None = field(default=None, compare=False)  # what the page's finder returned
+
+    @property
+    def term_slug(self) -> str:
+        return self.term.slug if self.term else ALL
+
+    @property
+    def token(self) -> str:
+        """The selection as one ``s`` value: SUBJECT/NUMBER/term-or-all/instructor-or-all."""
+        return f"{self.course.subject_id}/{self.course.number}/{self.term_slug}/{self.instructor_slug or ALL}"
+
+    @property
+    def instructor_name(self) -> str | None:
+        return getattr(self.instructor, "name", None) or self.instructor_slug
+
+    @property
+    def scope(self) -> str:
+        """'Fall 2023 · John DeNero', 'all terms · all instructors'."""
+        term = self.term.name if self.term else "all terms"
+        return f"{term} · {self.instructor_name or 'all instructors'}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.course.code} · {self.scope}"
+
+
+def find_course(text: str, parameter: str = "s", token: str = "") -> Course:
+    """The course ``text`` names as a student types it; SelectionError (with the
+    candidates, when it may be several) otherwise."""
+    text = " ".join((text or "").split())
+    subject, _, number = text.rpartition(" ")
+    course = lookup_course(subject, number) if subject and number and "\x00" not in text else None
+    if course is None:
+        found = typed.resolve(text)
+        course = found.course
+        if course is None:
+            message = typed.not_found(text)
+            raise SelectionError(parameter, message[:1].upper() + message[1:], found.choices, token)
+    return course
+
+
+def parse(token: str, parameter: str = "s", find_instructor: Callable[[str], object | None] | None = None) -> Selection:
+    """'COMPSCI/61A', 'cs61a/fall-2023', 'EL ENG/120/all/john-denero' -> a Selection."""
+    token = (token or "").strip()
+    if len(token) > MAX_TOKEN or "\x00" in token:
+        raise SelectionError(parameter, f"{token[:60]!r} is not SUBJECT/NUMBER/term/instructor.", token=token)
+    parts = [" ".join(p.split()) for p in token.split("/")]
+    # "cs61a/fall-2023" and "CS 61A/all": the course is the first part when it holds its number.
+    course_parts = 1 if any(ch.isdigit() for ch in parts[0]) else 2
+    course_text, rest = " ".join(parts[:course_parts]), parts[course_parts:]
+    if not course_text or len(parts) < course_parts or len(rest) > 2 or (course_parts == 2 and not parts[1]):
+        raise SelectionError(
+            parameter,
+            f"{token[:60]!r} is not SUBJECT/NUMBER/term/instructor, e.g. COMPSCI/61A/fall-2023/all.",
+            token=token,
+        )
+    course = find_course(course_text, parameter, token)
+    term_slug = (rest[0] if rest else "").lower() or ALL
+    term = None
+    if term_slug != ALL:
+        try:
+            term = term_by_slug(term_slug)
+        except UnknownTerm as exc:
+            raise SelectionError(parameter, f"{course.code}: {exc}", token=token) from None
+    slug = (rest[1] if len(rest) > 1 else "").lower() or ALL
+    instructor = None
+    if slug == ALL:
+        slug = None
+    elif find_instructor is not None:
+        instructor = find_instructor(slug)
+        if instructor is None:
+            raise SelectionError(parameter, f"{course.code}: no instructor {slug[:60]!r}.", token=token)
+        slug = instructor.slug
+    return Selection(course, term, slug, instructor)
+
+
+def parse_all(
+    tokens: Iterable[str],
+    parameter: str = "s",
+    find_instructor: Callable[[str], object | None] | None = None,
+    most: int = MAX_SELECTIONS,
+) -> tuple[list[Selection], list[SelectionError]]:
+    """Every selection that reads, and an error for each one that does not (and for
+    more than ``most``): a page shows the good ones beside what went wrong."""
+    tokens = [t for t in tokens if t.strip()]
+    errors = []
+    if len(tokens) > most:
+        errors.append(
+            SelectionError(parameter, f"at most {most} selections, got {len(tokens)}: the first {most} are shown.")
+        )
+        tokens = tokens[:most]
+    chosen = []
+    for token in tokens:
+        try:
+            chosen.append(parse(token, parameter, find_instructor))
+        except SelectionError as exc:
+            errors.append(exc)
+    return chosen, errors
+
+
+def tokens_from_rows(courses: list[str], terms: list[str], instructors: list[str]) -> list[str]:
+    """The form's rows (course, term, instructor repeated) as ``s`` values, the course
+    in its canonical spelling when it reads as one; a row without a course is dropped."""
+    tokens = []
+    for index, text in enumerate(courses):
+        text = " ".join(text.split())[: typed.MAX_TYPED_LENGTH]
+        if not text:
+            continue
+        term = (terms[index] if index < len(terms) else "").strip() or ALL
+        instructor = (instructors[index] if index < len(instructors) else "").strip() or ALL
+        found = typed.resolve(text).course
+        course = f"{found.subject_id}/{found.number}" if found else text.replace("/", " ")
+        tokens.append(f"{course}/{term}/{instructor}")
+    return tokens
+
+
+def query(tokens: Iterable[str], **params: str) -> str:
+    """The query string of a comparison: its selections, then the page's settings."""
+    return urlencode([("s", t) for t in tokens] + [(k, v) for k, v in params.items() if v])
