@@ -105,6 +105,7 @@ class Point:
     y: float
     tip: str
     highlight: bool = False
+    color: str | None = None  # a highlighted point's ring, when not the line's colour
 
 
 @dataclass
@@ -194,7 +195,7 @@ def _grid(size: Size, y: Axis) -> list[SafeString]:
         parts.append(
             format_html(
                 '<line class="grid" x1="{}" x2="{}" y1="{}" y2="{}"/>'
-                '<text class="tick" x="{}" y="{}" dy="0.32em" text-anchor="end">{}</text>',
+                '<text class="tick y" x="{}" y="{}" dy="0.32em" text-anchor="end">{}</text>',
                 size.left,
                 size.width - size.right,
                 _n(at),
@@ -216,23 +217,26 @@ def _grid(size: Size, y: Axis) -> list[SafeString]:
     return parts
 
 
-def _x_labels(size: Size, labels: list[tuple[float, str]]) -> list[SafeString]:
-    """Category or tick labels under the plot, thinned so that none overlaps the next."""
+def _x_labels(size: Size, labels: list[tuple[float, str]], stagger: bool = False) -> list[SafeString]:
+    """Category or tick labels under the plot. When they do not fit side by side,
+    categories (``stagger``) take two rows; ticks are thinned to every n-th."""
     if not labels:
         return []
-    widest = max(len(label) for _, label in labels) * size.font * 0.62 + 6
+    widest = max(len(label) for _, label in labels) * size.font * 0.62 + 4
     gaps = [b - a for (a, _), (b, _) in zip(labels, labels[1:], strict=False)]
     spacing = min(gaps) if gaps else widest
     every = max(1, math.ceil(widest / spacing)) if spacing > 0 else 1
-    kept = labels[::every]
-    if every > 1 and labels[-1] not in kept and kept and labels[-1][0] - kept[-1][0] >= widest:
-        kept.append(labels[-1])
-    baseline = size.height - size.bottom
+    baseline = size.height - size.bottom + size.font + 6
+    if stagger and every == 2:
+        rows = [(at, label, baseline + (i % 2) * (size.font + 2)) for i, (at, label) in enumerate(labels)]
+    else:
+        kept = labels[::every]
+        if every > 1 and labels[-1] not in kept and kept and labels[-1][0] - kept[-1][0] >= widest:
+            kept.append(labels[-1])
+        rows = [(at, label, baseline) for at, label in kept]
     return [
-        format_html(
-            '<text class="tick" x="{}" y="{}" text-anchor="middle">{}</text>', _n(at), baseline + size.font + 6, label
-        )
-        for at, label in kept
+        format_html('<text class="tick x" x="{}" y="{}" text-anchor="middle">{}</text>', _n(at), y, label)
+        for at, label, y in rows
     ]
 
 
@@ -264,7 +268,7 @@ def bar_chart(title: str, description: str, categories: list[str], series: list[
                 )
             parts.append(mark_safe("</g>"))
         centers = [(plot_left + c * slot + slot / 2, name) for c, name in enumerate(categories)]
-        parts += _x_labels(size, centers)
+        parts += _x_labels(size, centers, stagger=True)
         return parts
 
     return Chart(title, description, draw, values=len(categories) * len(series), css="bars")
@@ -342,11 +346,12 @@ def _draw_line(line: Line, sx, sy, focusable: bool) -> list:
         css = "value dot" + (" shown" if shown else "") + (" highlight" if point.highlight else "")
         parts.append(
             format_html(
-                '<circle{} cx="{}" cy="{}" r="{}"><title>{}</title></circle>',
+                '<circle{} cx="{}" cy="{}" r="{}" style="--h: {}"><title>{}</title></circle>',
                 _value_attrs(point.tip, focusable, css),
                 sx(point.x),
                 sy(point.y),
                 6 if point.highlight else 4.5,
+                point.color or line.color,
                 point.tip,
             )  # fmt: skip
         )

@@ -161,4 +161,114 @@ def tokens_from_rows(courses: list[str], terms: list[str], instructors: list[str
 
 def query(tokens: Iterable[str], **params: str) -> str:
     """The query string of a comparison: its selections, then the page's settings."""
-    return urlencode([("s", t) for t in tokens] + [(k, v) for k, v in params.items() if v])
+    return urlencode([("s", t) for t in tokens] + [(k, v) for k, v in params.items() if v], safe="/")
+
+
+@dataclass
+class Entry:
+    """One ``s`` value as asked for, and what it gave: a selection or an error."""
+
+    token: str
+    selection: Selection | None = None
+    error: SelectionError | None = None
+
+
+def read(
+    tokens: Iterable[str], find_instructor: Callable[[str], object | None] | None = None, parameter: str = "s"
+) -> tuple[list[Entry], list[SelectionError]]:
+    """Each selection of a page in its order, and every error (more than six included)."""
+    tokens = [t.strip()[:MAX_TOKEN] for t in tokens if t.strip()]
+    errors = []
+    if len(tokens) > MAX_SELECTIONS:
+        errors.append(
+            SelectionError(
+                parameter,
+                f"at most {MAX_SELECTIONS} selections, got {len(tokens)}: the first {MAX_SELECTIONS} are shown.",
+            )
+        )
+        tokens = tokens[:MAX_SELECTIONS]
+    entries = []
+    for token in tokens:
+        try:
+            entries.append(Entry(token, parse(token, parameter, find_instructor)))
+        except SelectionError as exc:
+            entries.append(Entry(token, error=exc))
+            errors.append(exc)
+    return entries, errors
+
+
+def form(
+    entries: list[Entry],
+    *,
+    action: str,
+    settings: dict[str, str],
+    colors: tuple[str, ...],
+    terms_for: Callable[[Course], list[tuple[str, str]]],
+    instructors_for: Callable[[Course], list[tuple[str, str]]] | None = None,
+    blank_terms: list[tuple[str, str]] | tuple = (),
+    all_terms: str = "All terms",
+    submit: str = "Compare",
+    options_url: str = "",
+) -> dict:
+    """What ``catalog/_selections.html`` draws: a row per selection (course, term,
+    instructor, a link removing it), one open row to add one and the rest folded
+    away, the page's settings as hidden fields, and the link that shares it all."""
+    tokens = [e.selection.token if e.selection else e.token for e in entries]
+    rows, shown = [], 0
+    for index, entry in enumerate(entries):
+        selection = entry.selection
+        row = {"index": index, "number": index + 1, "error": entry.error, "spare": False}
+        if selection is not None:
+            row.update(
+                course=selection.course.code,
+                term=selection.term_slug,
+                instructor=selection.instructor_slug or ALL,
+                terms=terms_for(selection.course),
+                instructors=instructors_for(selection.course) if instructors_for else [],
+                color=colors[shown % len(colors)],
+            )
+            shown += 1
+        else:
+            parts = entry.token.split("/")
+            row.update(course=" ".join(parts[:2]), term=ALL, instructor=ALL, terms=blank_terms, instructors=[])
+        others = tokens[:index] + tokens[index + 1 :]
+        row["remove"] = f"{action}?{query(others, **settings)}" if others else action
+        rows.append(row)
+    for index in range(len(entries), MAX_SELECTIONS):
+        rows.append(
+            {
+                "index": index,
+                "number": index + 1,
+                "course": "",
+                "term": ALL,
+                "instructor": ALL,
+                "terms": blank_terms,
+                "instructors": [],
+                "spare": index > len(entries),
+            }
+        )
+    return {
+        "action": action,
+        "rows": rows,
+        "spare": any(r["spare"] for r in rows),
+        "hidden": [(k, v) for k, v in settings.items() if v],
+        "share": f"{action}?{query(tokens, **settings)}" if tokens else "",
+        "most": MAX_SELECTIONS,
+        "all_terms": all_terms,
+        "instructors": instructors_for is not None,
+        "submit": submit,
+        "options_url": options_url,
+    }
+
+
+def choice_links(error: SelectionError, entries: list[Entry], action: str, settings: dict[str, str]) -> list[tuple]:
+    """For an ambiguous course, a link per candidate: the comparison with it in place."""
+    links = []
+    for course in error.choices:
+        rest = error.token.split("/")[2:] if error.token.count("/") >= 2 else []
+        if error.token and any(ch.isdigit() for ch in error.token.split("/")[0]):
+            rest = error.token.split("/")[1:]
+        replacement = "/".join([course.subject_id, course.number, *rest])
+        tokens = [replacement if e.error is error else (e.selection.token if e.selection else e.token) for e in entries]
+        links.append((course.code, f"{action}?{query(tokens, **settings)}"))
+    return links
