@@ -12,7 +12,7 @@ every number for screen readers, and the pages give them as tables too.
 
 from __future__ import annotations
 
-import hashlib
+import itertools
 import math
 from dataclasses import dataclass, field
 
@@ -24,6 +24,8 @@ COLORS = ("#003262", "#b45309", "#00806e", "#7d4fa8", "#be185d", "#4d6314")
 
 # A chart with more values than this keeps them out of the tab order (the table has them).
 MAX_FOCUSABLE = 100
+
+_ids = itertools.count(1)  # ids of titles and descriptions, unique however often a chart repeats on a page
 
 
 @dataclass(frozen=True)
@@ -147,7 +149,7 @@ class Chart:
         focusable = self.values <= MAX_FOCUSABLE
         frame = [f'<div class="chart-frame {escape(self.css)}">']
         for size in SIZES:
-            uid = hashlib.md5(f"{self.title}|{self.description}|{size.name}".encode()).hexdigest()[:10]  # noqa: S324 - an id, not security
+            uid = f"chart{next(_ids)}"
             frame.append(
                 format_html(
                     '<svg class="chart {}" data-size="{}" viewBox="0 0 {} {}" style="max-width: {}px" '
@@ -373,3 +375,45 @@ def legend(items: list[tuple[str, str]] | list[tuple[str, str, bool]]) -> SafeSt
             )  # fmt: skip
         )
     return format_html('<ul class="chart-legend">{}</ul>', mark_safe("".join(str(r) for r in rows)))  # noqa: S308
+
+
+def sparkline(
+    curves: list[tuple[list[tuple[float, float]], str]],
+    y_high: float,
+    rule: float | None = None,
+    width: int = 220,
+    height: int = 56,
+) -> SafeString:
+    """A small decorative drawing (its numbers are in the text beside it): ``curves``
+    [(points, css class)] from x = 0, the first drawn on top with a dot on its last
+    point; ``rule`` a dashed line across at that value (100% full)."""
+    pad = 4
+    x_high = max([1.0, *(x for points, _ in curves for x, _ in points)])
+
+    def sx(x: float) -> str:
+        return _n(pad + x / x_high * (width - 2 * pad))
+
+    def sy(y: float) -> str:
+        return _n(height - pad - y / (y_high or 1) * (height - 2 * pad))
+
+    parts = [
+        format_html(
+            '<svg class="sparkline" viewBox="0 0 {} {}" width="{}" height="{}" aria-hidden="true" focusable="false" '
+            'xmlns="http://www.w3.org/2000/svg">',
+            width,
+            height,
+            width,
+            height,
+        )  # fmt: skip
+    ]
+    if rule is not None:
+        parts.append(format_html('<line class="full" x1="0" x2="{}" y1="{}" y2="{}"/>', width, sy(rule), sy(rule)))
+    for points, css in reversed(curves):
+        if points:
+            path = "M" + "L".join(f"{sx(x)},{sy(y)}" for x, y in points)
+            parts.append(format_html('<path{} d="{}"/>', format_html(' class="{}"', css) if css else "", path))
+    if curves and curves[0][0]:
+        x, y = curves[0][0][-1]
+        parts.append(format_html('<circle cx="{}" cy="{}" r="3"/>', sx(x), sy(y)))
+    parts.append(mark_safe("</svg>"))
+    return mark_safe("".join(str(p) for p in parts))  # noqa: S308 - parts are built with format_html

@@ -101,13 +101,6 @@ def _number(value: float) -> str:
     return f"{value:,.0f}" if value == int(value) else f"{value:,.1f}"
 
 
-def _path(points: list[tuple[float, float]]) -> str:
-    if not points:
-        return ""
-    head, *rest = points
-    return f"M{head[0]},{head[1]}" + "".join(f"L{x},{y}" for x, y in rest)
-
-
 def describe(selections: list[EnrollmentSeries], mode: str) -> str:
     """A sentence per selection, for screen readers: where the curve starts and ends."""
     sentences = []
@@ -132,13 +125,10 @@ def _reading(point) -> str:
 
 @dataclass
 class Sparkline:
-    width: int
-    height: int
-    path: str  # the latest term
-    earlier: str  # the term before it, for comparison ("" when none)
-    full_y: float | None  # where 100% of capacity is, when the chart is in percent
-    last: tuple[float, float] | None
+    svg: str  # the drawing, from the kit
     mode: str
+    has_earlier: bool
+    full: bool  # a dashed line marks 100% of capacity
 
 
 def sparkline(
@@ -155,24 +145,12 @@ def sparkline(
         curves.append([(x, y) for x, y in rows if y is not None])
     if not curves[0]:
         return None
-    x_max = max([1, *(x for rows in curves for x, _ in rows)])
-    y_max = max([100.0 if mode == "percent" else 1.0, *(y for rows in curves for _, y in rows)])
-    pad = 4
-
-    def sx(x):
-        return round(pad + x / x_max * (width - 2 * pad), 1)
-
-    def sy(y):
-        return round(height - pad - y / y_max * (height - 2 * pad), 1)
-
-    paths = [_path([(sx(x), sy(y)) for x, y in rows]) for rows in curves]
-    x, y = curves[0][-1]
+    y_high = max([100.0 if mode == "percent" else 1.0, *(y for rows in curves for _, y in rows)])
+    drawn = [(curves[0], "")] + [(rows, "earlier") for rows in curves[1:]]
+    rule = 100.0 if mode == "percent" else None
     return Sparkline(
-        width=width,
-        height=height,
-        path=paths[0],
-        earlier=paths[1] if len(paths) > 1 else "",
-        full_y=sy(100.0) if mode == "percent" else None,
-        last=(sx(x), sy(y)),
+        svg=charts.sparkline(drawn, y_high, rule, width, height),
         mode=mode,
+        has_earlier=len(curves) > 1 and bool(curves[1]),
+        full=rule is not None,
     )

@@ -93,3 +93,20 @@ def test_the_legend_names_each_series():
     html = str(charts.legend([("COMPSCI 61A", "#003262"), ("Waitlisted", "#003262", True)]))
     assert html.count("<li") == 2
     assert 'class="key dashed"' in html
+
+
+def test_a_sparkline_draws_the_latest_curve_over_an_earlier_one_with_a_rule():
+    html = str(charts.sparkline([([(0, 10), (5, 50)], ""), ([(0, 20), (9, 90)], "earlier")], 100, rule=100))
+    assert html.startswith('<svg class="sparkline"')
+    assert 'aria-hidden="true"' in html
+    assert html.index('class="earlier"') < html.index("<path d=")  # the latest is drawn on top
+    assert html.count("<circle") == 1
+    assert '<line class="full"' in html
+
+
+def test_a_chart_drawn_twice_on_a_page_keeps_its_ids_unique():
+    chart = charts.bar_chart("Same", "same", ["A"], [charts.Bars("x", "#000", [(1, "1")])], charts.Axis.nice(0, 1))
+    html = str(chart) + str(chart)
+    ids = re.findall(r' id="([^"]+)"', html)
+    assert len(ids) == 8
+    assert len(set(ids)) == 8
