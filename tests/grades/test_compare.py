@@ -147,3 +147,23 @@ def test_a_selection_with_an_instructor_plots_that_instructors_gpa(client):
     assert lines[1].count("<circle") == len(theirs)
     assert "COMPSCI 61A · John DeNero: Fall 2023 GPA" in lines[1]
     assert lines[1].count("highlight") == 1
+
+
+def test_each_row_links_to_the_comparison_without_it_and_the_page_to_itself(client):
+    html = client.get("/grades/?s=COMPSCI/61A&s=DATA/C8&s=ee/120&view=overlay").content.decode()
+    removes = re.findall(r'<a class="remove-row" href="([^"]+)" aria-label="Remove selection (\d)">', html)
+    assert [unescape(href) for href, _ in removes] == [
+        "/grades/?s=DATA/C8/all/all&s=ELENG/120/all/all&view=overlay",
+        "/grades/?s=COMPSCI/61A/all/all&s=ELENG/120/all/all&view=overlay",
+        "/grades/?s=COMPSCI/61A/all/all&s=DATA/C8/all/all&view=overlay",
+    ]
+    share = re.search(r'<a class="share-link" href="([^"]+)"', html).group(1)
+    assert unescape(share) == "/grades/?s=COMPSCI/61A/all/all&s=DATA/C8/all/all&s=ELENG/120/all/all&view=overlay"
+    assert '<input type="hidden" name="view" value="overlay">' in html
+    assert len(re.findall(r'<fieldset class="selection-row', html)) == 6  # three rows, and three to add
+
+
+def test_the_same_selection_twice_keeps_every_id_unique(client):
+    html = client.get("/grades/?s=COMPSCI/61A&s=COMPSCI/61A").content.decode()
+    ids = re.findall(r' id="([^"]+)"', html)
+    assert len(ids) == len(set(ids))
