@@ -361,18 +361,15 @@ def _draw_line(line: Line, sx, sy, focusable: bool) -> list:
     return parts
 
 
-def legend(items: list[tuple[str, str]] | list[tuple[str, str, bool]]) -> SafeString:
-    """A list of (label, color[, dashed]) keys, as HTML beside a chart."""
+def legend(items: list[tuple[str, str]] | list[tuple[str, str, bool]], shape: str = "line") -> SafeString:
+    """A list of (label, color[, dashed]) keys, as HTML beside a chart: a short line
+    for a line chart, a square (``shape="box"``) for bars."""
     rows = []
     for item in items:
         label, color, dashed = (*item, False)[:3]
+        css = "key box" if shape == "box" else "key dashed" if dashed else "key"
         rows.append(
-            format_html(
-                '<li style="--c: {}"><span class="key{}" aria-hidden="true"></span>{}</li>',
-                color,
-                " dashed" if dashed else "",
-                label,
-            )  # fmt: skip
+            format_html('<li style="--c: {}"><span class="{}" aria-hidden="true"></span>{}</li>', color, css, label)
         )
     return format_html('<ul class="chart-legend">{}</ul>', mark_safe("".join(str(r) for r in rows)))  # noqa: S308
 

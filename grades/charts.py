@@ -7,6 +7,7 @@ from berkeleytime import charts
 from sources.terms import TermRef
 
 COLORS = charts.COLORS
+legend = charts.legend
 
 
 def _tip(label: str, row: dict) -> str:

@@ -67,6 +67,7 @@ def grades_page(request):
         "lines": lines,
         "trend_chart": charts.trend(lines, "GPA by term") if results else None,
         "overlay_chart": charts.histogram(results, "Grade distributions compared") if results else None,
+        "overlay_legend": charts.legend([(r["label"], r["color"]) for r in results], shape="box"),
         "charts": {r["index"]: charts.histogram([r], f"Grade distribution: {r['label']}") for r in results},
     }
     status = 400 if context["errors"] else 200

@@ -93,6 +93,7 @@ def test_the_legend_names_each_series():
     html = str(charts.legend([("COMPSCI 61A", "#003262"), ("Waitlisted", "#003262", True)]))
     assert html.count("<li") == 2
     assert 'class="key dashed"' in html
+    assert 'class="key box"' in str(charts.legend([("Fall", "#003262")], shape="box"))
 
 
 def test_a_sparkline_draws_the_latest_curve_over_an_earlier_one_with_a_rule():
