@@ -84,15 +84,21 @@ def find_course(text: str, parameter: str = "s", token: str = "") -> Course:
     return course
 
 
+def _split(token: str) -> tuple[list[str], int, str, list[str]]:
+    """A token's parts, how many of them are the course, the course text and the rest:
+    "cs61a/fall-2023" and "CS 61A/all" have the course in the first part (it holds its
+    number), "COMPSCI/61A/fall-2023" in the first two."""
+    parts = [" ".join(p.split()) for p in token.split("/")]
+    course_parts = 1 if any(ch.isdigit() for ch in parts[0]) else 2
+    return parts, course_parts, " ".join(parts[:course_parts]), parts[course_parts:]
+
+
 def parse(token: str, parameter: str = "s", find_instructor: Callable[[str], object | None] | None = None) -> Selection:
     """'COMPSCI/61A', 'cs61a/fall-2023', 'EL ENG/120/all/john-denero' -> a Selection."""
     token = (token or "").strip()
     if len(token) > MAX_TOKEN or "\x00" in token:
         raise SelectionError(parameter, f"{token[:60]!r} is not SUBJECT/NUMBER/term/instructor.", token=token)
-    parts = [" ".join(p.split()) for p in token.split("/")]
-    # "cs61a/fall-2023" and "CS 61A/all": the course is the first part when it holds its number.
-    course_parts = 1 if any(ch.isdigit() for ch in parts[0]) else 2
-    course_text, rest = " ".join(parts[:course_parts]), parts[course_parts:]
+    parts, course_parts, course_text, rest = _split(token)
     if not course_text or len(parts) < course_parts or len(rest) > 2 or (course_parts == 2 and not parts[1]):
         raise SelectionError(
             parameter,
@@ -229,8 +235,15 @@ def form(
             )
             shown += 1
         else:
-            parts = entry.token.split("/")
-            row.update(course=" ".join(parts[:2]), term=ALL, instructor=ALL, terms=blank_terms, instructors=[])
+            # What could not be read stays in its row as it was typed, to be corrected.
+            _, _, course, rest = _split(entry.token)
+            term = (rest[0] if rest else "").lower() or ALL
+            instructor = (rest[1] if len(rest) > 1 else "").lower() or ALL
+            terms = list(blank_terms)
+            if term != ALL and term not in {slug for slug, _ in terms}:
+                terms.insert(0, (term, term))
+            instructors = [(instructor, instructor)] if instructor != ALL else []
+            row.update(course=course, term=term, instructor=instructor, terms=terms, instructors=instructors)
         others = tokens[:index] + tokens[index + 1 :]
         row["remove"] = f"{action}?{query(others, **settings)}" if others else action
         rows.append(row)
@@ -265,9 +278,7 @@ def choice_links(error: SelectionError, entries: list[Entry], action: str, setti
     """For an ambiguous course, a link per candidate: the comparison with it in place."""
     links = []
     for course in error.choices:
-        rest = error.token.split("/")[2:] if error.token.count("/") >= 2 else []
-        if error.token and any(ch.isdigit() for ch in error.token.split("/")[0]):
-            rest = error.token.split("/")[1:]
+        rest = _split(error.token)[3] if error.token else []
         replacement = "/".join([course.subject_id, course.number, *rest])
         tokens = [replacement if e.error is error else (e.selection.token if e.selection else e.token) for e in entries]
         links.append((course.code, f"{action}?{query(tokens, **settings)}"))

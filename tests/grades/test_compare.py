@@ -167,3 +167,11 @@ def test_the_same_selection_twice_keeps_every_id_unique(client):
     html = client.get("/grades/?s=COMPSCI/61A&s=COMPSCI/61A").content.decode()
     ids = re.findall(r' id="([^"]+)"', html)
     assert len(ids) == len(set(ids))
+
+
+def test_a_selection_that_cannot_be_read_stays_in_its_row_to_be_corrected(client):
+    html = client.get("/grades/?s=COMPSCI/61A&s=1/fall-2023/all").content.decode()
+    row = re.search(r'<fieldset class="selection-row has-error".*?</fieldset>', html, re.S).group(0)
+    assert 'name="course" value="1"' in row
+    assert '<option value="fall-2023" selected>' in row
+    assert 'aria-invalid="true"' in row
