@@ -1,9 +1,9 @@
 """This app's section of a course's page (see BT_COURSE_PANELS): the latest
 enrollment, a small curve of the latest term, and a link comparing its terms."""
 
-from urllib.parse import urlencode
-
 from django.urls import reverse
+
+from catalog import selections
 
 from . import charts, selectors
 
@@ -19,10 +19,7 @@ def course_panel(request, course) -> dict | None:
     # Compare like with like: the latest term's season first (Fall 2026, 2025, 2024...).
     same_season = [t for t in terms if t.season == terms[0].season]
     compared = (same_season + [t for t in terms if t.season != terms[0].season])[: selectors.MAX_SELECTIONS]
-    query = {}
-    for index, term in enumerate(compared, start=1):
-        query[f"c{index}"] = course.code
-        query[f"t{index}"] = term.slug
+    tokens = [f"{course.subject_id}/{course.number}/{term.slug}/all" for term in compared]
     return {
         "template": "enrollment/_course_panel.html",
         "series": series,
@@ -31,5 +28,5 @@ def course_panel(request, course) -> dict | None:
         "compared": compared,
         "earlier": earlier,
         "sparkline": charts.sparkline(series, earlier),
-        "compare_url": f"{reverse('enrollment')}?{urlencode(query)}",
+        "compare_url": f"{reverse('enrollment')}?{selections.query(tokens)}",
     }

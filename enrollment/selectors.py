@@ -7,19 +7,18 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, Max, Min, OuterRef
 
-from catalog import typed
+from catalog import selections, typed
 from catalog.models import Course, Term, lookup_course
+from catalog.selections import SelectionError
 from catalog.selectors import UnknownTerm, term_by_slug
-from sources.codes import split_code
 
 from .models import EnrollmentPoint, EnrollmentSnapshot, PhaseMark, TermPhases, blank_phases
 
-MAX_SELECTIONS = 4
+MAX_SELECTIONS = selections.MAX_SELECTIONS
+API_MAX_SELECTIONS = 4
 _MAX_CODE_PART = 40
 
-
-class SelectionError(ValueError):
-    """A selection that cannot be shown, with a reader-facing message."""
+__all__ = ["SelectionError"]
 
 
 @dataclass
@@ -105,26 +104,6 @@ def find_course(subject: str, number: str) -> Course | None:
     return lookup_course(subject, number)
 
 
-def find_course_by_code(text: str) -> Course | None:
-    """'COMPSCI 61A', 'EL ENG 120', 'compsci61a', 'compscic8' -> the course, or None."""
-    text = " ".join((text or "").split())
-    if " " in text:
-        course = find_course(*split_code(text))
-        if course is not None:
-            return course
-    compact = text.replace(" ", "")
-    digit = next((i for i, char in enumerate(compact) if char.isdigit()), None)
-    if not digit:
-        return None
-    # The number may start with a letter or two before its digits: C8, H196B.
-    for cut in (digit, digit - 1, digit - 2):
-        if cut > 0:
-            course = find_course(compact[:cut], compact[cut:])
-            if course is not None:
-                return course
-    return typed.resolve(text).course  # "cs 61a", "ee 120", "data 8": as search reads them
-
-
 def terms_with_enrollment(course: Course) -> list[Term]:
     """The terms with enrollment data for a course, most recent first, each annotated
     with ``point_count``, ``first_date`` and ``last_date``."""
@@ -164,41 +143,38 @@ def enrollment_series(course: Course, term: Term | None = None, snapshots: bool 
     return series
 
 
-def term_for_selection(slug: str) -> Term:
+def term_for_selection(slug: str, parameter: str = "term") -> Term:
     """The term of a selection; SelectionError with a reader-facing message otherwise."""
     try:
         return term_by_slug(slug)
     except UnknownTerm as exc:
-        raise SelectionError(str(exc)) from None
+        raise SelectionError(parameter, str(exc)) from None
 
 
 def parse_selection(text: str) -> tuple[str, str, str | None]:
     """'COMPSCI/61A/fall-2025' -> ('COMPSCI', '61A', 'fall-2025'); the term may be left out."""
     parts = [part.strip() for part in (text or "").split("/")]
     if len(parts) not in (2, 3) or not all(parts):
-        raise SelectionError(f"{text[:60]!r} is not SUBJECT/NUMBER or SUBJECT/NUMBER/TERM, e.g. COMPSCI/61A/fall-2025.")
+        raise SelectionError(
+            "s", f"{text[:60]!r} is not SUBJECT/NUMBER or SUBJECT/NUMBER/TERM, e.g. COMPSCI/61A/fall-2025."
+        )
     subject, number, *rest = parts
     return subject, number, rest[0] if rest else None
 
 
 def series_for_selection(text: str) -> EnrollmentSeries:
     subject, number, slug = parse_selection(text)
-    term = term_for_selection(slug) if slug else None
+    term = term_for_selection(slug, "s") if slug else None
     course = find_course(subject, number) or typed.resolve(f"{subject} {number}").course
     if course is None:
-        raise SelectionError(typed.not_found(f"{subject} {number}"))
+        raise SelectionError("s", typed.not_found(f"{subject} {number}"))
     return enrollment_series(course, term)
 
 
-def series_for_code(code: str, slug: str | None = None) -> EnrollmentSeries:
-    """A page selection: a course code in any spelling ('COMPSCI 61A', 'compsci61a')
-    and a term slug (blank: the latest term with data)."""
-    term = term_for_selection(slug) if slug else None
-    course = find_course_by_code(code)
-    if course is None:
-        raise SelectionError(typed.not_found(code))
-    series = enrollment_series(course, term)
+def series_for(selection: selections.Selection) -> EnrollmentSeries:
+    """A page selection's curve: its term's, or the latest term's with data."""
+    series = enrollment_series(selection.course, selection.term)
     if not series.points:
         when = f" in {series.term.name}" if series.term else ""
-        raise SelectionError(f"no enrollment data for {course.code}{when}.")
+        raise SelectionError("s", f"no enrollment data for {selection.course.code}{when}.", token=selection.token)
     return series

@@ -1,64 +1,104 @@
-"""The enrollment page: up to four course and term selections, all of them in the URL."""
+"""The enrollment page: up to six selections, all of them in the URL."""
 
-from dataclasses import dataclass
+import re
 
-from django.shortcuts import render
+from django.http import HttpResponsePermanentRedirect
+from django.shortcuts import redirect, render
+
+from catalog import selections
 
 from . import charts, phases, selectors
 
-
-@dataclass
-class Slot:
-    """One row of the form: what was asked for, and what it gave."""
-
-    index: int
-    code: str = ""
-    term: str = ""
-    error: str = ""
-    series: selectors.EnrollmentSeries | None = None
-    color: str = ""
+DEFAULT_MODE = "percent"
+_OLD_SLOT = re.compile(r"^[ct]\d+$")
 
 
 def enrollment_page(request):
-    mode = request.GET.get("view") or "percent"
-    errors = {}
+    """``s=SUBJECT/NUMBER/term`` repeated (the term may be ``all``: the latest with
+    data) and ``y`` (``percent`` of capacity or ``count`` of students). The form's
+    rows redirect to that URL; the old ``c1=&t1=`` and ``view=`` URLs to it, for good."""
+    if any(_OLD_SLOT.match(name) for name in request.GET) or "view" in request.GET:
+        return HttpResponsePermanentRedirect(f"{request.path}?{_from_old(request.GET)}")
+    mode = request.GET.get("y") or DEFAULT_MODE
+    errors = []
     if mode not in charts.MODES:
-        errors["view"] = f"{mode[:20]!r} is not one of: {', '.join(charts.MODES)}."
-        mode = "percent"
-    slots = [_slot(request, index) for index in range(1, selectors.MAX_SELECTIONS + 1)]
-    errors.update({f"c{slot.index}": slot.error for slot in slots if slot.error})
-    shown = [slot for slot in slots if slot.series is not None]
-    for position, slot in enumerate(shown):
-        slot.color = charts.COLORS[position % len(charts.COLORS)]
-    series = [slot.series for slot in shown]
+        errors.append(selections.SelectionError("y", f"{mode[:20]!r} is not one of: {', '.join(charts.MODES)}."))
+        mode = DEFAULT_MODE
+    settings = {"y": mode} if mode != DEFAULT_MODE else {}
+    if "course" in request.GET:
+        tokens = selections.tokens_from_rows(request.GET.getlist("course"), request.GET.getlist("term"), [])
+        return redirect(f"{request.path}?{selections.query(tokens, **settings)}")
+
+    entries, selection_errors = selections.read(request.GET.getlist("s"))
+    shown = []
+    for entry in entries:
+        if entry.selection is None:
+            continue
+        try:
+            series = selectors.series_for(entry.selection)
+        except selections.SelectionError as exc:
+            entry.error, entry.selection = exc, None
+            selection_errors.append(exc)
+            continue
+        shown.append({"selection": entry.selection, "series": series, "color": charts.COLORS[len(shown)]})
+    errors += selection_errors
+    series = [one["series"] for one in shown]
+    action = request.path
+    tokens = [one["selection"].token for one in shown]
+    all_terms = selectors.all_terms_with_enrollment()
     context = {
-        "slots": slots,
         "shown": shown,
         "mode": mode,
-        "modes": charts.MODES,
-        "errors": errors,
-        "terms": selectors.all_terms_with_enrollment(),
-        "toggles": [(name, label, _with(request, view=name)) for name, label in charts.MODES.items()],
+        "errors": [
+            {
+                "parameter": e.parameter,
+                "message": str(e),
+                "links": selections.choice_links(e, entries, action, settings),
+            }
+            for e in errors
+        ],
+        "form": selections.form(
+            entries,
+            action=action,
+            settings=settings,
+            colors=charts.COLORS,
+            terms_for=lambda course: [(t.slug, t.name) for t in selectors.terms_with_enrollment(course)],
+            blank_terms=[(t.slug, t.name) for t in all_terms],
+            all_terms="Latest with data",
+            submit="Show enrollment",
+            options_url="/api/v1/enrollment/{subject}/{number}/terms/",
+        ),
+        "toggles": [
+            (
+                label,
+                f"{action}?{selections.query(tokens, **({'y': name} if name != DEFAULT_MODE else {}))}",
+                mode == name,
+            )
+            for name, label in charts.MODES.items()
+        ],
+        "instructor_ignored": any(one["selection"].instructor_slug for one in shown),
         "phase_terms": _phase_terms(series),
         "phase_rule": phases.RULE,
         "gap_days": charts.GAP_DAYS,
         "chart": charts.line_chart(series, mode) if series else None,
-        "chart_compact": charts.line_chart(series, mode, compact=True) if series else None,
-        "example": "?c1=COMPSCI+61A&t1=fall-2025&c2=COMPSCI+61A&t2=fall-2024&c3=COMPSCI+61A&t3=fall-2023",
+        "example": "?s=COMPSCI/61A/fall-2025&s=COMPSCI/61A/fall-2024&s=COMPSCI/61A/fall-2023",
     }
     return render(request, "enrollment/enrollment.html", context, status=400 if errors else 200)
 
 
-def _slot(request, index: int) -> Slot:
-    slot = Slot(index, request.GET.get(f"c{index}", "").strip()[:60], request.GET.get(f"t{index}", "").strip()[:40])
-    if slot.code:
-        try:
-            slot.series = selectors.series_for_code(slot.code, slot.term or None)
-        except selectors.SelectionError as exc:
-            slot.error = str(exc)
-    elif slot.term:
-        slot.error = "pick a course for this term."
-    return slot
+def _from_old(query) -> str:
+    """``c1=COMPSCI+61A&t1=fall-2025&c2=...&view=count`` as the new scheme's query."""
+    slots = sorted({int(name[1:]) for name in query if _OLD_SLOT.match(name) and name[1:].isdigit() and len(name) < 6})
+    courses = [query.get(f"c{i}", "")[:60] for i in slots]
+    terms = [query.get(f"t{i}", "")[:40] for i in slots]
+    tokens = [t for t in query.getlist("s") if t.strip()] + selections.tokens_from_rows(courses, terms, [])
+    settings = {}
+    view = query.get("view", "")
+    if view and view != DEFAULT_MODE:
+        settings["y"] = view[:20]
+    if "y" in query and "y" not in settings:
+        settings["y"] = query["y"][:20]
+    return selections.query(tokens, **settings)
 
 
 def _phase_terms(series: list[selectors.EnrollmentSeries]) -> list[tuple]:
@@ -69,10 +109,3 @@ def _phase_terms(series: list[selectors.EnrollmentSeries]) -> list[tuple]:
             seen.add(one.term.pk)
             terms.append((one.term, one.phase_marks, one.phases))
     return terms
-
-
-def _with(request, **changes) -> str:
-    query = request.GET.copy()
-    for name, value in changes.items():
-        query[name] = value
-    return "?" + query.urlencode()

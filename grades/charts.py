@@ -1,173 +1,73 @@
-"""Server-rendered SVG charts: grade histograms (one or several selections overlaid)
-and GPA over terms. Every chart scales to its container (viewBox) and carries a
-title and description; the pages also give the numbers as a table."""
+"""Grade charts, drawn by the kit (berkeleytime/charts.py): distributions as grouped
+bars, and GPA over terms as lines."""
 
 from __future__ import annotations
 
-from django.utils.html import escape, format_html
-from django.utils.safestring import SafeString, mark_safe
-
+from berkeleytime import charts
 from sources.terms import TermRef
 
-from .maths import GRADES
-
-COLORS = ("#003262", "#d9a300", "#00857a", "#c2410c")  # Berkeley blue, gold, teal, orange
-WIDTH, HEIGHT = 640, 260
-LEFT, RIGHT, TOP, BOTTOM = 44, 12, 16, 34
+COLORS = charts.COLORS
+legend = charts.legend
 
 
-def _svg(title: str, description: str, body: list[str], width: int = WIDTH, height: int = HEIGHT) -> SafeString:
-    uid = abs(hash((title, description))) % 10**8
-    return mark_safe(  # noqa: S308 - every interpolated text below goes through escape()/format_html
-        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-labelledby="t{uid} d{uid}" preserveAspectRatio="xMidYMid meet" xmlns="http://www.w3.org/2000/svg">'
-        f'<title id="t{uid}">{escape(title)}</title><desc id="d{uid}">{escape(description)}</desc>'
-        + "".join(body)
-        + "</svg>"
-    )
+def _tip(label: str, row: dict) -> str:
+    text = f"{label}: {row['grade']} {row['percent']:g}% ({row['count']:,} students)"
+    if row.get("top") is not None and row["count"]:
+        text += f"; {row['grade']} or better: top {row['top']:g}%"
+    return text
 
 
-def _y_axis(maximum: float, ticks: int, fmt: str, plot_height: float, width: int = WIDTH) -> list[str]:
-    parts = []
-    for i in range(ticks + 1):
-        value = maximum * i / ticks
-        y = TOP + plot_height - plot_height * i / ticks
-        parts.append(
-            format_html(
-                '<line x1="{}" x2="{}" y1="{}" y2="{}" class="grid"/>'
-                '<text x="{}" y="{}" class="axis" text-anchor="end">{}</text>',
-                LEFT,
-                width - RIGHT,
-                f"{y:.1f}",
-                f"{y:.1f}",
-                LEFT - 6,
-                f"{y + 4:.1f}",
-                fmt.format(value),
-            )  # fmt: skip
-        )
-    return parts
-
-
-def histogram(series: list[dict], title: str, colors: tuple[str, ...] = COLORS, width: int = WIDTH) -> SafeString:
-    """Grouped bars of percent per grade. ``series``: [{"label", "distribution"}], up to four.
-    A narrower ``width`` keeps the labels readable in small multiples."""
-    plot_width, plot_height = width - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
-    peak = max((row["percent"] for s in series for row in s["distribution"]), default=0)
-    step = 5 if peak <= 40 else 10
-    maximum = max(step * 2, -(-peak // step) * step)
-    slot = plot_width / len(GRADES)
-    bar = (slot * 0.8) / max(1, len(series))
-    body = _y_axis(maximum, int(maximum // step), "{:.0f}%", plot_height, width)
-    for g, grade in enumerate(GRADES):
-        x0 = LEFT + g * slot + slot * 0.1
-        for s, entry in enumerate(series):
-            row = entry["distribution"][g]
-            h = plot_height * row["percent"] / maximum
-            body.append(
-                format_html(
-                    '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"><title>{}: {} {}% ({} students)</title></rect>',
-                    f"{x0 + s * bar:.1f}",
-                    f"{TOP + plot_height - h:.1f}",
-                    f"{max(bar - 1, 1):.1f}",
-                    f"{h:.1f}",
-                    colors[s % len(colors)],
-                    entry["label"],
-                    grade,
-                    row["percent"],
-                    row["count"],
-                )  # fmt: skip
-            )
-        body.append(
-            format_html(
-                '<text x="{}" y="{}" class="axis" text-anchor="middle">{}</text>',
-                f"{LEFT + g * slot + slot / 2:.1f}",
-                HEIGHT - BOTTOM + 16,
-                grade,
-            )  # fmt: skip
-        )
+def histogram(results: list[dict], title: str) -> charts.Chart:
+    """Percent of students per grade, one bar per selection. ``results``: [{"label",
+    "color", "distribution"}], each distribution the same grades in the same order."""
+    grades = [row["grade"] for row in results[0]["distribution"]] if results else []
+    peak = max((row["percent"] for r in results for row in r["distribution"]), default=0)
+    series = [
+        charts.Bars(r["label"], r["color"], [(row["percent"], _tip(r["label"], row)) for row in r["distribution"]])
+        for r in results
+    ]
     description = "; ".join(
-        f"{s['label']}: " + ", ".join(f"{r['grade']} {r['percent']}%" for r in s["distribution"] if r["count"])
-        for s in series
+        f"{r['label']}: "
+        + ", ".join(f"{row['grade']} {row['percent']:g}%" for row in r["distribution"] if row["count"])
+        for r in results
     )
-    return _svg(title, description, body, width=width)
+    return charts.bar_chart(title, description, grades, series, charts.Axis.nice(0, max(peak, 10), "%"))
 
 
-def trend(series: list[dict], title: str) -> SafeString:
-    """GPA over terms, one line per selection. ``series``: [{"label", "trend": [{"term","name","gpa"}]}]."""
-    terms: dict[str, str] = {}
-    for entry in series:
-        for point in entry["trend"]:
-            terms.setdefault(point["term"], point["name"])
-    order = _chronological(terms)
-    if not order:
-        return _svg(title, "No GPA data.", [])
-    plot_width, plot_height = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
-    values = [p["gpa"] for e in series for p in e["trend"]]
-    low = min(2.0, (min(values) // 0.5) * 0.5)
-    span = 4.0 - low
-    step = plot_width / max(1, len(order) - 1)
-
-    def x(term: str) -> float:
-        return LEFT + (order.index(term) * step if len(order) > 1 else plot_width / 2)
-
-    def y(value: float) -> float:
-        return TOP + plot_height - plot_height * (value - low) / span
-
-    body = []
-    for i in range(5):
-        value = low + span * i / 4
-        body.append(
-            format_html(
-                '<line x1="{}" x2="{}" y1="{}" y2="{}" class="grid"/>'
-                '<text x="{}" y="{}" class="axis" text-anchor="end">{}</text>',
-                LEFT,
-                WIDTH - RIGHT,
-                f"{y(value):.1f}",
-                f"{y(value):.1f}",
-                LEFT - 6,
-                f"{y(value) + 4:.1f}",
-                f"{value:.1f}",
-            )  # fmt: skip
+def trend(lines: list[dict], title: str) -> charts.Chart:
+    """GPA over terms. ``lines``: [{"label", "color", "trend": [{"term", "name", "gpa",
+    "letter", "students"}], "highlights": {term slug: color}}]: a highlighted term is
+    drawn as a ring, the term a selection was narrowed to."""
+    names: dict[str, str] = {}
+    for line in lines:
+        for point in line["trend"]:
+            names.setdefault(point["term"], point["name"])
+    order = sorted(names, key=lambda slug: TermRef.from_slug(slug).sort_key)
+    index = {slug: i for i, slug in enumerate(order)}
+    values = [p["gpa"] for line in lines for p in line["trend"]]
+    low = min([*values, 3.0]) if values else 2.0
+    y = charts.Axis.nice(max(0.0, low - 0.1), min(4.0, max([*values, 3.5]) + 0.05), most=4)
+    x = charts.Axis(-0.5, max(len(order) - 0.5, 0.5), [(index[slug], _short(names[slug])) for slug in order])
+    drawn = []
+    for line in lines:
+        points = [
+            charts.Point(
+                index[p["term"]],
+                p["gpa"],
+                f"{line['label']}: {p['name']} GPA {p['gpa']:.2f} ({p['letter']}), {p['students']:,} students",
+                highlight=p["term"] in line.get("highlights", {}),
+                color=line.get("highlights", {}).get(p["term"]),
+            )
+            for p in line["trend"]
+        ]
+        drawn.append(charts.Line(line["label"], line["color"], points, dots=len(points) <= 40))
+    description = (
+        "; ".join(
+            f"{line['label']}: " + ", ".join(f"{p['name']} {p['gpa']:.2f}" for p in line["trend"]) for line in lines
         )
-    labels_every = max(1, len(order) // 6)
-    for i, term in enumerate(order):
-        last = i == len(order) - 1
-        if (i % labels_every == 0 and len(order) - 1 - i >= labels_every / 2) or last:
-            body.append(
-                format_html(
-                    '<text x="{}" y="{}" class="axis" text-anchor="middle">{}</text>',
-                    f"{x(term):.1f}",
-                    HEIGHT - BOTTOM + 16,
-                    _short(terms[term]),
-                )  # fmt: skip
-            )
-    for s, entry in enumerate(series):
-        color = COLORS[s % len(COLORS)]
-        points = sorted(entry["trend"], key=lambda p: order.index(p["term"]))
-        if len(points) > 1:
-            path = " ".join(f"{x(p['term']):.1f},{y(p['gpa']):.1f}" for p in points)
-            body.append(format_html('<polyline points="{}" fill="none" stroke="{}" stroke-width="2"/>', path, color))
-        for p in points:
-            body.append(
-                format_html(
-                    '<circle cx="{}" cy="{}" r="3" fill="{}"><title>{}: {} GPA {} ({})</title></circle>',
-                    f"{x(p['term']):.1f}",
-                    f"{y(p['gpa']):.1f}",
-                    color,
-                    entry["label"],
-                    p["name"],
-                    p["gpa"],
-                    p["letter"],
-                )  # fmt: skip
-            )
-    description = "; ".join(
-        f"{e['label']}: " + ", ".join(f"{p['name']} {p['gpa']}" for p in e["trend"]) for e in series
+        or "No GPA data."
     )
-    return _svg(title, description, body)
-
-
-def _chronological(terms: dict[str, str]) -> list[str]:
-    return sorted(terms, key=lambda slug: TermRef.from_slug(slug).sort_key)
+    return charts.line_chart(title, description, drawn, x, y)
 
 
 def _short(name: str) -> str:

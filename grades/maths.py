@@ -41,13 +41,14 @@ def letter_for(value: float | None) -> str | None:
     return "F"
 
 
-def distribution(counts: Mapping[str, int]) -> list[dict]:
-    """One entry per grade, A+ to F then P and NP: the count, the percent of all
-    students (letter and P/NP), and the percentile range the grade spans, from
-    the top of the class: the top grade ends at the 100th percentile."""
-    total = sum(counts.get(g, 0) for g in GRADES)
+def distribution(counts: Mapping[str, int], grades: tuple[str, ...] = GRADES) -> list[dict]:
+    """One entry per grade, A+ to F then P and NP (or ``grades``): the count, the percent
+    of all those students, the percentile range the grade spans, from the top of the
+    class (the top grade ends at the 100th percentile), and for a letter grade ``top``,
+    the percent of students who got it or better ("A- or better: top 38%")."""
+    total = sum(counts.get(g, 0) for g in grades)
     rows, above = [], 0
-    for grade in GRADES:
+    for grade in grades:
         count = counts.get(grade, 0)
         if total:
             high = 1 - above / total
@@ -61,18 +62,19 @@ def distribution(counts: Mapping[str, int]) -> list[dict]:
                 "percent": round(100 * count / total, 2) if total else 0.0,
                 "percentile_low": round(low, 4),
                 "percentile_high": round(high, 4),
+                "top": round(100 * (above + count) / total, 1) if total and grade in LETTERS else None,
             }
         )
         above += count
     return rows
 
 
-def summarize(counts: Mapping[str, int], sections: int) -> dict:
+def summarize(counts: Mapping[str, int], sections: int, grades: tuple[str, ...] = GRADES) -> dict:
     value = gpa(counts)
     return {
         "sections": sections,
-        "total": sum(counts.get(g, 0) for g in GRADES),
+        "total": sum(counts.get(g, 0) for g in grades),
         "gpa": round(value, 3) if value is not None else None,
         "letter": letter_for(value),
-        "distribution": distribution(counts),
+        "distribution": distribution(counts, grades),
     }

@@ -7,13 +7,13 @@ def course_panel(request, course) -> dict | None:
     summary = selectors.course_summary(course)
     if summary is None:
         return None
-    selection = selectors.Selection(course)
-    result = {"label": course.code, **selectors.distribution(selection)}
+    selection = selectors.Scope(course)
+    result = {"label": course.code, "color": charts.COLORS[0], **selectors.distribution(selection)}
     return {
         "template": "grades/_course_panel.html",
         "summary": summary,
         "listings": selectors.listings(course),
         "result": result,
-        "chart": charts.histogram([result], f"Grade distribution of {course.code}, all terms", width=420),
+        "chart": charts.histogram([result], f"Grade distribution of {course.code}, all terms"),
         "link": f"/grades/?s={course.subject_id}/{course.number}",
     }

@@ -6,23 +6,17 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, Sum
 
-from catalog import typed
+from catalog import selections, typed
 from catalog.models import Course, Term, lookup_course
+from catalog.selections import Selection, SelectionError
 from catalog.selectors import UnknownTerm, term_by_slug
 
 from .maths import GRADES, LETTERS, POINTS, letter_for, summarize
 from .models import GRADE_FIELDS, CourseGrades, Grade, Instructor, InstructorSpelling
 
-MAX_SELECTIONS = 4
-ALL = "all"
-
-
-class SelectionError(ValueError):
-    """A selection that cannot be answered; ``parameter`` names the offending input."""
-
-    def __init__(self, parameter: str, message: str):
-        super().__init__(message)
-        self.parameter = parameter
+MAX_SELECTIONS = selections.MAX_SELECTIONS
+API_MAX_SELECTIONS = 4
+ALL = selections.ALL
 
 
 class CourseNotFound(LookupError):
@@ -30,33 +24,27 @@ class CourseNotFound(LookupError):
 
 
 @dataclass
-class Selection:
-    """A course, optionally narrowed to terms and instructors (empty means all)."""
+class Scope:
+    """What the grade API filters by: a course, and terms and instructors (empty means all)."""
 
     course: Course
     terms: list[Term] = field(default_factory=list)
     instructors: list[Instructor] = field(default_factory=list)
 
-    def grades(self):
-        return Grade.objects.for_course(self.course).in_terms(self.terms).taught_by(self.instructors)
 
-    @property
-    def scope(self) -> str:
-        """'Fall 2023 · John DeNero', 'all terms · all instructors'."""
-        terms = ", ".join(t.name for t in self.terms) if self.terms else "all terms"
-        instructors = ", ".join(i.name for i in self.instructors) if self.instructors else "all instructors"
-        return f"{terms} · {instructors}"
+def scope_of(selection: Selection | Scope) -> Scope:
+    if isinstance(selection, Scope):
+        return selection
+    return Scope(
+        selection.course,
+        [selection.term] if selection.term else [],
+        [selection.instructor] if selection.instructor else [],
+    )
 
-    @property
-    def label(self) -> str:
-        return f"{self.course.code} · {self.scope}"
 
-    @property
-    def token(self) -> str:
-        """The selection as one URL parameter value: SUBJECT/NUMBER/term-or-all/instructor-or-all."""
-        term = self.terms[0].slug if len(self.terms) == 1 else ALL
-        instructor = self.instructors[0].slug if len(self.instructors) == 1 else ALL
-        return f"{self.course.subject_id}/{self.course.number}/{term}/{instructor}"
+def grades_of(selection: Selection | Scope):
+    scope = scope_of(selection)
+    return Grade.objects.for_course(scope.course).in_terms(scope.terms).taught_by(scope.instructors)
 
 
 def find_course(subject: str, number: str) -> Course:
@@ -100,32 +88,23 @@ def resolve_instructors(slugs: list[str], parameter: str = "instructor") -> list
     return list({found[s].id: found[s] for s in wanted}.values())
 
 
-def parse_selection(token: str, parameter: str = "s") -> Selection:
-    """'COMPSCI/61A', 'COMPSCI/61A/fall-2023' or 'EL ENG/120/all/john-denero'."""
-    parts = [p.strip() for p in (token or "").split("/")]
-    if len(parts) < 2 or len(parts) > 4 or not parts[0] or not parts[1]:
-        raise SelectionError(parameter, f"{token[:80]!r} is not SUBJECT/NUMBER[/term-or-all[/instructor-or-all]].")
-    try:
-        course = find_course(parts[0], parts[1])
-    except CourseNotFound as exc:
-        raise SelectionError(parameter, str(exc)) from None
-    terms = resolve_terms(parts[2:3], parameter)
-    instructors = resolve_instructors(parts[3:4], parameter)
-    return Selection(course, terms, instructors)
-
-
-def parse_selections(tokens: list[str], parameter: str = "s") -> list[Selection]:
-    tokens = [t for t in tokens if t.strip()]
-    if not tokens:
+def parse_selections(tokens: list[str], parameter: str = "s", most: int = API_MAX_SELECTIONS) -> list[Selection]:
+    """Every selection, or the first SelectionError (for the API: all or nothing)."""
+    chosen, errors = selections.parse_all(tokens, parameter, find_instructor, most)
+    if errors:
+        raise errors[0]
+    if not chosen:
         raise SelectionError(parameter, "give at least one selection.")
-    if len(tokens) > MAX_SELECTIONS:
-        raise SelectionError(parameter, f"at most {MAX_SELECTIONS} selections, got {len(tokens)}.")
-    return [parse_selection(token, parameter) for token in tokens]
+    return chosen
 
 
-def distribution(selection: Selection) -> dict:
-    counts, sections = selection.grades().counts()
-    return {"course": selection.course.code, **summarize(counts, sections)}
+def distribution(selection: Selection | Scope, letters_only: bool = False) -> dict:
+    """The distribution over a selection; ``letters_only`` leaves P/NP out (percents
+    of letter-graded students)."""
+    counts, sections = grades_of(selection).counts()
+    if letters_only:
+        counts = {grade: count for grade, count in counts.items() if grade in LETTERS}
+    return {"course": selection.course.code, **summarize(counts, sections, LETTERS if letters_only else GRADES)}
 
 
 def options(course: Course) -> dict:
@@ -204,8 +183,11 @@ def gpa_by_term(grades) -> list[dict]:
     return trend
 
 
-def course_trend(selection: Selection) -> list[dict]:
-    return gpa_by_term(Grade.objects.for_course(selection.course).taught_by(selection.instructors))
+def course_trend(selection: Selection | Scope) -> list[dict]:
+    """GPA per term of the selection's course, taught by its instructor when it has one,
+    over every term (a selection of one term is read against the course's other terms)."""
+    scope = scope_of(selection)
+    return gpa_by_term(Grade.objects.for_course(scope.course).taught_by(scope.instructors))
 
 
 def instructor_trend(instructor: Instructor) -> list[dict]:

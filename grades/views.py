@@ -1,92 +1,161 @@
-"""Grade pages: compare up to four selections, instructors."""
-
-import contextlib
-from urllib.parse import urlencode
+"""Grade pages: compare up to six selections, instructors."""
 
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 
-from catalog import typed
+from catalog import selections
 
 from . import charts, selectors
 
-VIEWS = ("side", "overlay")
+VIEWS = {"side": "Side by side", "overlay": "Overlaid"}
+GRADE_SETS = {"all": "All grades", "letter": "Letter grades only"}
+DEFAULTS = {"view": "side", "grades": "all"}
 
 
 def grades_page(request):
-    """Up to four selections from ``s=SUBJECT/NUMBER/term/instructor`` (shareable), or
-    from the form's rows (``course``, ``term``, ``instructor`` repeated), which
+    """Up to six selections from ``s=SUBJECT/NUMBER/term/instructor`` (shareable), laid
+    out side by side or overlaid (``view``), with P/NP or letter grades only
+    (``grades``). The form's rows (``course``, ``term``, ``instructor`` repeated)
     redirect to the shareable URL."""
-    view = request.GET.get("view", "side") if request.GET.get("view") in VIEWS else "side"
+    settings, errors = _settings(request)
     if "course" in request.GET:
-        rows = zip(
-            request.GET.getlist("course"), request.GET.getlist("term"), request.GET.getlist("instructor"),
-            strict=False,
-        )  # fmt: skip
-        tokens = []
-        for course, term, instructor in rows:
-            found = typed.resolve(course).course  # "cs 61a", "cs61a", "ee 120" as well as "COMPSCI 61A"
-            subject, _, number = (found.code if found else " ".join(course.split())).rpartition(" ")
-            if course.strip():
-                token = "/".join([subject or course.strip(), number, term or "all", instructor or "all"])
-                # The canonical spelling goes in the shared URL; a bad one is kept and explained by the page.
-                with contextlib.suppress(selectors.SelectionError):
-                    token = selectors.parse_selection(token).token
-                tokens.append(token)
-        return redirect(f"{request.path}?{urlencode([('s', t) for t in tokens] + [('view', view)])}")
+        tokens = selections.tokens_from_rows(
+            request.GET.getlist("course"), request.GET.getlist("term"), request.GET.getlist("instructor")
+        )
+        canonical = []
+        for token in tokens:
+            try:
+                canonical.append(selections.parse(token, find_instructor=selectors.find_instructor).token)
+            except selections.SelectionError:
+                canonical.append(token)  # kept as typed, and explained by the page
+        return redirect(f"{request.path}?{selections.query(canonical, **_in_url(settings))}")
 
-    tokens = [t for t in request.GET.getlist("s") if t.strip()]
-    error, chosen = None, []
-    if tokens:
-        try:
-            chosen = selectors.parse_selections(tokens)
-        except selectors.SelectionError as exc:
-            error = str(exc)
+    entries, selection_errors = selections.read(request.GET.getlist("s"), selectors.find_instructor)
+    letters_only = settings["grades"] == "letter"
     results = []
-    for index, selection in enumerate(chosen):
+    for entry in entries:
+        if entry.selection is None:
+            continue
+        selection = entry.selection
+        index = len(results)
         results.append(
             {
                 "index": index,
-                "color": charts.COLORS[index],
+                "color": charts.COLORS[index % len(charts.COLORS)],
                 "selection": selection,
                 "label": selection.label,
-                "options": selectors.options(selection.course),
-                **selectors.distribution(selection),
-                "trend": selectors.course_trend(selection),
+                **selectors.distribution(selection, letters_only=letters_only),
             }
         )
+    lines = _trend_lines(results)
+    action = request.path
     context = {
         "results": results,
-        "error": error,
-        "view": view,
-        "rows": _form_rows(results),
-        "trend_chart": charts.trend(results, "GPA by term") if results else None,
+        "errors": _errors(errors + selection_errors, entries, action, _in_url(settings)),
+        "settings": settings,
+        "toggles": _toggles(results, settings, action),
+        "form": selections.form(
+            entries,
+            action=action,
+            settings=_in_url(settings),
+            colors=charts.COLORS,
+            terms_for=lambda course: [(t["slug"], t["name"]) for t in _options(course)["terms"]],
+            instructors_for=lambda course: [(i["slug"], i["name"]) for i in _options(course)["instructors"]],
+            options_url="/api/v1/grades/{subject}/{number}/options/",
+        ),
+        "lines": lines,
+        "trend_chart": charts.trend(lines, "GPA by term") if results else None,
         "overlay_chart": charts.histogram(results, "Grade distributions compared") if results else None,
-        "charts": {
-            r["index"]: charts.histogram([r], f"Grade distribution: {r['label']}", (r["color"],), width=400)
-            for r in results
-        },
-        "share_query": urlencode([("s", r["selection"].token) for r in results] + [("view", view)]),
+        "overlay_legend": charts.legend([(r["label"], r["color"]) for r in results], shape="box"),
+        "charts": {r["index"]: charts.histogram([r], f"Grade distribution: {r['label']}") for r in results},
     }
-    return render(request, "grades/grades.html", context, status=400 if error else 200)
+    status = 400 if context["errors"] else 200
+    return render(request, "grades/grades.html", context, status=status)
 
 
-def _form_rows(results: list[dict]) -> list[dict]:
-    rows = [
+_OPTIONS_CACHE_ATTR = "_options"
+
+
+def _options(course) -> dict:
+    cached = getattr(course, _OPTIONS_CACHE_ATTR, None)
+    if cached is None:
+        cached = selectors.options(course)
+        setattr(course, _OPTIONS_CACHE_ATTR, cached)
+    return cached
+
+
+def _settings(request) -> tuple[dict[str, str], list[selections.SelectionError]]:
+    errors = []
+    settings = {}
+    for name, allowed in (("view", VIEWS), ("grades", GRADE_SETS)):
+        value = request.GET.get(name, "") or DEFAULTS[name]
+        if value not in allowed:
+            errors.append(selections.SelectionError(name, f"{value[:20]!r} is not one of: {', '.join(allowed)}."))
+            value = DEFAULTS[name]
+        settings[name] = value
+    return settings, errors
+
+
+def _in_url(settings: dict[str, str]) -> dict[str, str]:
+    """The settings a URL needs to carry: those that are not the default."""
+    return {name: value for name, value in settings.items() if value != DEFAULTS[name]}
+
+
+def _toggles(results: list[dict], settings: dict[str, str], action: str) -> list[dict]:
+    """The page's settings as links that keep the selections."""
+    tokens = [r["selection"].token for r in results]
+    groups = []
+    for name, label, choices in (("view", "Show", VIEWS), ("grades", "Grades", GRADE_SETS)):
+        links = [
+            (
+                text,
+                f"{action}?{selections.query(tokens, **_in_url({**settings, name: value}))}",
+                settings[name] == value,
+            )
+            for value, text in choices.items()
+        ]
+        groups.append({"name": name, "label": label, "links": links})
+    return groups
+
+
+def _errors(errors, entries, action, settings) -> list[dict]:
+    return [
         {
-            "course": r["selection"].course.code,
-            "term": r["selection"].terms[0].slug if r["selection"].terms else "all",
-            "instructor": r["selection"].instructors[0].slug if r["selection"].instructors else "all",
-            "options": r["options"],
+            "parameter": e.parameter,
+            "message": str(e),
+            "links": selections.choice_links(e, entries, action, settings),
         }
-        for r in results
+        for e in errors
     ]
-    while len(rows) < selectors.MAX_SELECTIONS:
-        # One empty row is always open; the others wait behind "Add more courses".
-        spare = len(rows) > len(results)
-        rows.append({"course": "", "term": "all", "instructor": "all", "options": None, "spare": spare})
-    return rows
+
+
+def _trend_lines(results: list[dict]) -> list[dict]:
+    """One GPA line per course and instructor: selections narrowed to a term ring their
+    term on the line of their course (and instructor) instead of repeating it."""
+    groups: dict[tuple, dict] = {}
+    for r in results:
+        selection = r["selection"]
+        key = (selection.course.pk, selection.instructor_slug)
+        group = groups.get(key)
+        if group is None:
+            who = selection.instructor_name or "all instructors"
+            group = groups[key] = {
+                "label": f"{selection.course.code} · {who}",
+                "color": r["color"],
+                "trend": selectors.course_trend(selection),
+                "highlights": {},
+                "rings": [],
+                "whole": False,
+            }
+        if selection.term is None:
+            if not group["whole"]:
+                group["color"], group["whole"] = r["color"], True
+        else:
+            if selection.term.slug not in group["highlights"]:
+                group["highlights"][selection.term.slug] = r["color"]
+                group["rings"].append((selection.term.name, r["color"]))
+    return list(groups.values())
 
 
 def instructors_page(request):
@@ -103,13 +172,12 @@ def instructor_page(request, slug: str):
         return redirect("instructor", slug=instructor.slug, permanent=True)
     courses = selectors.instructor_courses(instructor)
     trend = selectors.instructor_trend(instructor)
+    line = {"label": instructor.name, "color": charts.COLORS[0], "trend": trend}
     context = {
         "instructor": instructor,
         "spellings": selectors.spellings(instructor),
         "courses": courses,
         "trend": trend,
-        "trend_chart": charts.trend([{"label": instructor.name, "trend": trend}], f"GPA by term: {instructor.name}")
-        if trend
-        else None,
+        "trend_chart": charts.trend([line], f"GPA by term: {instructor.name}") if trend else None,
     }
     return render(request, "grades/instructor.html", context)

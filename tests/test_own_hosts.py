@@ -12,7 +12,7 @@ PAGES = [
     "/catalog/?subject=COMPSCI",
     "/courses/COMPSCI/61A/",
     "/grades/?s=COMPSCI/61A",
-    "/enrollment/?c1=COMPSCI+61A",
+    "/enrollment/?s=COMPSCI/61A",
     "/api/v1/docs/",
 ]
 

@@ -91,8 +91,8 @@ class EnrollmentCompareView(CachedJSONMixin, APIView):
         raw = request.query_params.getlist("s")
         if not raw:
             raise ValidationError({"s": ["give 1 to 4 selections like s=COMPSCI/61A/fall-2025."]})
-        if len(raw) > selectors.MAX_SELECTIONS:
-            raise ValidationError({"s": [f"at most {selectors.MAX_SELECTIONS} selections, got {len(raw)}."]})
+        if len(raw) > selectors.API_MAX_SELECTIONS:
+            raise ValidationError({"s": [f"at most {selectors.API_MAX_SELECTIONS} selections, got {len(raw)}."]})
         selections, errors = [], []
         for index, text in enumerate(raw, start=1):
             try:

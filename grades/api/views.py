@@ -52,7 +52,7 @@ class DistributionView(GradeView):
             instructors = selectors.resolve_instructors(request.query_params.getlist("instructor"))
         except selectors.SelectionError as exc:
             raise _invalid(exc) from None
-        selection = selectors.Selection(_course(subject, number), terms, instructors)
+        selection = selectors.Scope(_course(subject, number), terms, instructors)
         return Response(selectors.distribution(selection))
 
 
@@ -78,7 +78,7 @@ class CourseTrendView(GradeView):
         except selectors.SelectionError as exc:
             raise _invalid(exc) from None
         course = _course(subject, number)
-        selection = selectors.Selection(course, [], instructors)
+        selection = selectors.Scope(course, [], instructors)
         return Response({"course": course.code, "trend": selectors.course_trend(selection)})
 
 

@@ -13,7 +13,7 @@ from tests.browser import SCREENSHOTS
 
 pytestmark = pytest.mark.browser
 
-COMPARE = "/enrollment/?c1=COMPSCI+61A&t1=fall-2025&c2=COMPSCI+61A&t2=fall-2024&c3=COMPSCI+61A&t3=fall-2023"
+COMPARE = "/enrollment/?s=COMPSCI/61A/fall-2025&s=COMPSCI/61A/fall-2024&s=COMPSCI/61A/fall-2023"
 
 
 @pytest.fixture(scope="module")
@@ -45,10 +45,10 @@ def api_points(server, term: str) -> list[dict]:
 def test_the_course_box_understands_how_students_type(server, browser, typed, label):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(server.url + "/enrollment/")
-    page.fill("#c1", typed)
-    page.press("#c1", "Enter")
+    page.fill("#course-1", typed)
+    page.press("#course-1", "Enter")
     page.wait_for_load_state()
-    assert page.locator(".error").count() == 0
+    assert page.locator(".compare-errors").count() == 0
     assert label in page.locator(".legend").inner_text()
 
 
@@ -57,30 +57,26 @@ def test_picking_selections_puts_them_in_the_url_and_draws_them(server, browser)
     page.goto(server.url + "/")
     page.get_by_role("link", name="Enrollment").click()
     assert urlsplit(page.url).path == "/enrollment/"
-    page.fill("#c1", "compsci 61a")
-    page.select_option("#t1", "fall-2025")
-    page.fill("#c2", "COMPSCI 61A")
-    page.select_option("#t2", "fall-2023")
+    page.fill("#course-1", "compsci 61a")
+    page.select_option("#term-1", "fall-2025")
+    page.get_by_text("Add a row").click()
+    page.fill("#course-2", "cs61a")
+    page.select_option("#term-2", "fall-2023")
     page.get_by_role("button", name="Show enrollment").click()
     page.wait_for_load_state()
     query = parse_qs(urlsplit(page.url).query)
-    assert (query["c1"], query["t1"], query["c2"], query["t2"]) == (
-        ["compsci 61a"],
-        ["fall-2025"],
-        ["COMPSCI 61A"],
-        ["fall-2023"],
-    )
-    chart = page.locator("svg.enroll-chart.wide")
+    assert query["s"] == ["COMPSCI/61A/fall-2025/all", "COMPSCI/61A/fall-2023/all"]
+    chart = page.locator("svg.chart.wide")
     assert chart.is_visible()
-    assert chart.locator("g.curve").count() == 2
-    assert chart.get_attribute("role") == "img"
+    assert chart.locator("g.line.solid").count() == 2
+    assert chart.get_attribute("role") == "group"
     assert "COMPSCI 61A, Fall 2025" in page.locator(".legend").inner_text()
 
     # A link carries the view: a fresh page at that URL shows the same selections.
     shared = browser.new_page()
     shared.goto(page.url)
-    assert shared.locator("#c1").input_value() == "compsci 61a"
-    assert shared.locator("#t2").input_value() == "fall-2023"
+    assert shared.locator("#course-1").input_value() == "COMPSCI 61A"
+    assert shared.locator("#term-2").input_value() == "fall-2023"
     page.screenshot(path=SCREENSHOTS / "enrollment.png", full_page=True)
 
 
@@ -88,7 +84,7 @@ def test_the_values_are_there_as_text(server, browser):
     page = browser.new_page()
     page.goto(server.url + COMPARE)
     # The chart is an image with a description, and the numbers are a table behind a summary.
-    description = page.locator("svg.enroll-chart.wide desc").text_content()
+    description = page.locator("svg.chart.wide desc").text_content()
     assert "COMPSCI 61A, Fall 2025" in description
     assert "1,269 enrolled (90.6% of capacity)" in description
     details = page.locator("details", has_text="COMPSCI 61A, Fall 2025")
@@ -102,30 +98,30 @@ def test_the_values_are_there_as_text(server, browser):
 def test_the_toggle_switches_to_counts_and_keeps_the_selections(server, browser):
     page = browser.new_page()
     page.goto(server.url + COMPARE)
-    assert "%" in page.locator("svg.enroll-chart.wide text.y-tick").last.text_content()
+    assert "%" in page.locator("svg.chart.wide text.tick.y").last.text_content()
     page.get_by_role("link", name="Students").click()
     page.wait_for_load_state()
     query = parse_qs(urlsplit(page.url).query)
-    assert query["view"] == ["count"]
-    assert query["t3"] == ["fall-2023"]
-    top = page.locator("svg.enroll-chart.wide text.y-tick").last.text_content()
+    assert query["y"] == ["count"]
+    assert query["s"][2] == "COMPSCI/61A/fall-2023/all"
+    top = page.locator("svg.chart.wide text.tick.y").last.text_content()
     assert re.fullmatch(r"[\d,]+", top)
     assert int(top.replace(",", "")) >= max(p["enrolled"] for p in api_points(server, "fall-2025"))
 
 
 def test_the_page_fits_a_phone_screen(server, browser):
     phone = browser.new_page(viewport={"width": 375, "height": 740}, device_scale_factor=2)
-    phone.goto(server.url + COMPARE + "&c4=COMPSCI+61A")
+    phone.goto(server.url + COMPARE + "&s=COMPSCI/61A")
     overflow = phone.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0, f"scrolls sideways by {overflow}px"
     # The phone-sized drawing replaces the wide one, and comes before the form.
-    assert phone.locator("svg.enroll-chart.compact").is_visible()
-    assert not phone.locator("svg.enroll-chart.wide").is_visible()
+    assert phone.locator("svg.chart.compact").is_visible()
+    assert not phone.locator("svg.chart.wide").is_visible()
     chart_top = phone.locator(".chart-card").bounding_box()["y"]
-    form_top = phone.locator("form.picker").bounding_box()["y"]
+    form_top = phone.locator("form.compare-form").bounding_box()["y"]
     assert chart_top < form_top
-    label = phone.locator("svg.enroll-chart.compact text.y-tick").first
-    assert label.bounding_box()["height"] >= 10  # legible, not shrunk with the drawing
+    label = phone.locator("svg.chart.compact text.tick.y").first
+    assert label.bounding_box()["height"] >= 11  # legible, not shrunk with the drawing
     phone.screenshot(path=SCREENSHOTS / "enrollment-phone.png", full_page=True)
 
 
@@ -138,7 +134,7 @@ def test_the_course_page_shows_a_small_curve_and_links_to_the_comparison(server,
     assert panel.locator("svg path").count() == 2
     panel.get_by_role("link", name=re.compile("Compare enrollment")).click()
     page.wait_for_load_state()
-    assert page.locator("svg.enroll-chart.wide g.curve").count() == 4
+    assert page.locator("svg.chart.wide g.line.solid").count() == 4
     legend = page.locator(".legend").inner_text()
     for term in ["Fall 2026", "Fall 2025", "Fall 2024", "Fall 2023"]:
         assert f"COMPSCI 61A, {term}" in legend

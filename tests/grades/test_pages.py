@@ -14,26 +14,26 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 def test_the_course_box_understands_how_students_type(site, browser, typed, token):
     page = browser.new_page()
     page.goto(site.url + "/grades/")
-    box = page.locator("fieldset.selection").nth(0).locator("input[name=course]")
+    box = page.locator("fieldset.selection-row").nth(0).locator("input[name=course]")
     box.fill(typed)
     box.press("Enter")
-    page.wait_for_url("**/grades/?s=*")
+    page.wait_for_url(lambda url: "/grades/?s=" in url)
     assert parse_qs(urlparse(page.url).query)["s"] == [token]
     assert page.locator(".summary").count() == 1
-    assert page.locator(".error").count() == 0
+    assert page.locator(".compare-errors").count() == 0
 
 
 def test_a_student_compares_two_selections_and_shares_the_link(site, browser):
     page = browser.new_page()
     page.goto(site.url + "/grades/")
-    rows = page.locator("fieldset.selection")
+    rows = page.locator("fieldset.selection-row")
     rows.nth(0).locator("input[name=course]").fill("COMPSCI 61A")
-    page.get_by_text("Add more courses").click()
+    page.get_by_text("Add a row").click()
     rows.nth(1).locator("input[name=course]").fill("compsci 61a")
     rows.nth(1).locator("input[name=course]").press("Tab")
     # The term and instructor choices arrive as soon as the course is typed.
     page.wait_for_function(
-        "document.querySelectorAll('fieldset.selection')[1].querySelectorAll('select[name=term] option').length > 10"
+        "document.querySelectorAll('fieldset.selection-row')[1].querySelectorAll('select[name=term] option').length > 10"
     )
     rows.nth(1).locator("select[name=term]").select_option("fall-2023")
     page.get_by_role("button", name="Compare").click()
@@ -41,23 +41,30 @@ def test_a_student_compares_two_selections_and_shares_the_link(site, browser):
     query = parse_qs(urlparse(page.url).query)
     assert query["s"] == ["COMPSCI/61A/all/all", "COMPSCI/61A/fall-2023/all"]
     assert page.locator(".summary").count() == 2
-    assert page.locator(".side-by-side svg.chart").count() == 2
+    assert page.locator(".side-by-side svg.chart >> visible=true").count() == 2
     assert re.search(r"GPA \d\.\d\d", page.locator(".summary").first.inner_text())
     page.screenshot(path=SCREENSHOTS / "grades.png", full_page=True)
 
     shared = browser.new_page()
     shared.goto(page.url)
     assert shared.locator(".summary").all_inner_texts() == page.locator(".summary").all_inner_texts()
-    assert shared.locator("fieldset.selection").nth(1).locator("select[name=term]").input_value() == "fall-2023"
+    assert shared.locator("fieldset.selection-row").nth(1).locator("select[name=term]").input_value() == "fall-2023"
+    assert (
+        shared.get_by_role("link", name="Share link to this comparison")
+        .get_attribute("href")
+        .endswith("?s=COMPSCI/61A/all/all&s=COMPSCI/61A/fall-2023/all")
+    )
 
 
 def test_overlay_view_and_numbers_for_screen_readers(site, browser):
     page = browser.new_page()
     page.goto(site.url + "/grades/?s=COMPSCI/61A&s=DATA/C8&view=overlay")
-    chart = page.locator("section.chart-card svg.chart").first
-    assert chart.get_attribute("role") == "img"
+    chart = page.locator("section.chart-card svg.chart >> visible=true").first
+    assert chart.get_attribute("role") == "group"
+    assert chart.get_attribute("aria-labelledby") == chart.locator("title").first.get_attribute("id")
     assert "COMPSCI 61A" in chart.locator("desc").text_content()
     assert chart.locator("rect").count() == 2 * 15
+    assert chart.locator("rect").first.get_attribute("aria-label").startswith("COMPSCI 61A · all terms")
     table = page.locator("details.numbers table").first
     assert table.locator("tbody tr").count() == 15
     assert "%" in table.text_content()
@@ -75,7 +82,7 @@ def test_bad_selections_are_explained(site, browser):
     page = browser.new_page()
     response = page.goto(site.url + "/grades/?s=NOPE/1")
     assert response.status == 400
-    assert "No course 'NOPE 1'; type a code like COMPSCI 61A" in page.locator(".error").inner_text()
+    assert "No course 'NOPE 1'; type a code like COMPSCI 61A" in page.locator(".compare-errors").inner_text()
 
 
 def test_course_page_shows_its_grade_summary(site, browser):
@@ -83,7 +90,7 @@ def test_course_page_shows_its_grade_summary(site, browser):
     page.goto(site.url + "/courses/COMPSCI/61A/")
     panel = page.locator("section.grade-panel")
     assert re.search(r"Average GPA \d\.\d\d", panel.inner_text())
-    assert panel.locator("svg.chart").count() == 1
+    assert panel.locator("svg.chart >> visible=true").count() == 1
     panel.get_by_role("link", name=re.compile("Compare terms")).click()
     assert "s=COMPSCI/61A" in page.url.replace("%2F", "/")
 

@@ -153,7 +153,7 @@ def test_an_enrollment_sync_moves_the_counts_the_api_and_the_pages(standin, clie
     as_of = date_format(timezone.localtime(Term.objects.get(slug="summer-2026").counts_as_of), "M j, Y, g:i A")
     html = client.get("/courses/COMPSCI/61A/", {"term": "summer-2026"}).content.decode()
     assert f"Seats as of {as_of}, from UC Berkeley's class schedule" in html
-    page = client.get("/enrollment/", {"c1": "COMPSCI 61A", "t1": "summer-2026"}).content.decode()
+    page = client.get("/enrollment/", {"s": "COMPSCI/61A/summer-2026"}).content.decode()
     assert f"as of {as_of}: {series['points'][-1]['enrolled']} enrolled" in page
 
 
