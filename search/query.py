@@ -68,6 +68,7 @@ class Query:
     terms: tuple[Term, ...] = field(default=())
     introductory: bool = False
     place: int | None = None
+    describing: tuple[str, ...] = ()  # words that lift the courses whose titles say them ("intermediate")
 
     @property
     def long_words(self) -> tuple[str, ...]:
@@ -107,7 +108,7 @@ def parse(raw: str | None) -> Query:
     subject_words = frozenset(t for t in tokens if compact(t) in aliases)
     words = tuple(t for t in tokens if t not in STOP_WORDS or t in subject_words)
     prefix = bool(tokens) and folded[-1:].isalnum()
-    terms, introductory, place = read_shorthand(words, prefix)
+    terms, introductory, place, describing = read_shorthand(words, prefix)
     return Query(
         text=text,
         words=words,
@@ -117,20 +118,23 @@ def parse(raw: str | None) -> Query:
         terms=terms,
         introductory=introductory,
         place=place,
+        describing=describing,
     )
 
 
 _ROMAN_PLACES = {"ii": 2, "iii": 3}
 
 
-def read_shorthand(words: tuple[str, ...], prefix: bool) -> tuple[tuple[Term, ...], bool, int | None]:
-    """The words as terms, longest shorthand phrase first, and whether they ask for a first course or a place.
+def read_shorthand(words: tuple[str, ...], prefix: bool) -> tuple[tuple[Term, ...], bool, int | None, tuple[str, ...]]:
+    """The words as terms, longest shorthand phrase first; whether they ask for a first course or a place;
+    the words that only describe a course.
 
-    Words that only ask ("intro", "second semester", the 2 of "calc 2") are
-    no terms, unless nothing else is left to search for.
+    Words that only ask ("intro", "second semester", the 2 of "calc 2") or
+    describe ("intermediate") are no terms, unless nothing else is left to search for.
     """
     table = shorthand()
     terms: list[Term] = []
+    describing: list[str] = []
     introductory, place = False, None
     i = 0
     while i < len(words):
@@ -142,6 +146,10 @@ def read_shorthand(words: tuple[str, ...], prefix: bool) -> tuple[tuple[Term, ..
         if word in table.introductory:
             introductory, i = True, i + 1
             continue
+        if word in table.describing:
+            describing.append(word)
+            i += 1
+            continue
         follows_word = i > 0 and not words[i - 1].isdigit()
         if follows_word and ((word.isdigit() and 1 <= int(word) <= 4) or word in _ROMAN_PLACES):
             place, i = _ROMAN_PLACES.get(word) or int(word), i + 1
@@ -150,8 +158,9 @@ def read_shorthand(words: tuple[str, ...], prefix: bool) -> tuple[tuple[Term, ..
         i += len(phrase)
         terms.append(Term(phrase, table.expansions.get(phrase, ()), prefix and i == len(words)))
     if not terms:  # "intro" alone, "first semester": search for the words themselves
-        return tuple(Term((w,), (), prefix and k == len(words) - 1) for k, w in enumerate(words)), False, None
-    return tuple(terms), introductory, place
+        alone = tuple(Term((w,), (), prefix and k == len(words) - 1) for k, w in enumerate(words))
+        return alone, False, None, ()
+    return tuple(terms), introductory, place, tuple(describing)
 
 
 def max_edits(word: str) -> int:

@@ -1,5 +1,5 @@
 """shorthand.yaml read once: students' shortened words, the words that ask for a first course or a
-place in a sequence, and everyday names of single courses. Both backends read the query through it
+place in a sequence or only describe one, and everyday names of single courses. Both backends read the query through it
 (search.query) and the documents carry what it needs (search.documents)."""
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ def words_of(text: str) -> tuple[str, ...]:
 class Shorthand:
     expansions: dict[tuple[str, ...], tuple[tuple[str, ...], ...]]  # ("lin", "alg") -> (("linear", "algebra"),)
     introductory: frozenset[str]
+    describing: frozenset[str]
     introductory_titles: tuple[str, ...]
     introductory_openings: tuple[str, ...]
     sequence: dict[tuple[str, ...], int]
@@ -61,6 +62,7 @@ def shorthand() -> Shorthand:
     return Shorthand(
         expansions=expansions,
         introductory=frozenset(w for word in _strings(raw["introductory"], "introductory") for w in words_of(word)),
+        describing=frozenset(w for word in _strings(raw["describing"], "describing") for w in words_of(word)),
         introductory_titles=tuple(_strings(raw["introductory_titles"], "introductory_titles")),
         introductory_openings=tuple(_strings(raw["introductory_openings"], "introductory_openings")),
         sequence=sequence,

@@ -20,7 +20,7 @@ from catalog.typed import LETTER_PREFIXES, CodeQuery
 from search import highlight, index
 from search.query import Query
 
-from . import INTRODUCTORY_WEIGHT, PLACE_WEIGHT, BackendUnavailable, Hit
+from . import DESCRIBING_WEIGHT, INTRODUCTORY_WEIGHT, PLACE_WEIGHT, BackendUnavailable, Hit
 
 SOURCE = ["id", "code", "codes", "subject", "number", "title", "instructors", "description"]
 FEW = 3
@@ -93,12 +93,16 @@ def _typo_clause(query: Query) -> dict:
 
 def _popular(query: dict, asked: Query) -> dict:
     """Add the course's popularity (0 to 1) to its score, and what the query asks for as postgres does:
-    a first course ("intro psych"), a place in a sequence ("second semester calc")."""
+    a first course ("intro psych"), a place in a sequence ("second semester calc"), a describing word
+    its titles say ("intermediate micro")."""
     functions = [{"field_value_factor": {"field": "popularity", "missing": 0}}]
     if asked.introductory:
         functions.append({"field_value_factor": {"field": "introductory", "factor": INTRODUCTORY_WEIGHT, "missing": 0}})
     if asked.place:
         functions.append({"filter": {"term": {"place": asked.place}}, "weight": PLACE_WEIGHT})
+    if asked.describing:
+        describes = {"match": {"headline": {"query": " ".join(asked.describing), "operator": "and"}}}
+        functions.append({"filter": describes, "weight": DESCRIBING_WEIGHT})
     return {
         "function_score": {
             "query": query,

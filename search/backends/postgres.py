@@ -20,7 +20,7 @@ from search import highlight
 from search.models import Word
 from search.query import Query, edit_distance, max_edits
 
-from . import INTRODUCTORY_WEIGHT, PLACE_WEIGHT, Hit
+from . import DESCRIBING_WEIGHT, INTRODUCTORY_WEIGHT, PLACE_WEIGHT, Hit
 
 # Typo correction: a word no course uses (nor, for the unfinished last word,
 # starts) gets the closest-looking known words by trigram similarity; the
@@ -62,7 +62,8 @@ LIMIT %(limit)s
 # the description (1). Then how popular the course is (0 to 1), how much it
 # reads as a first course when the query asks for one ("intro psych": up to
 # INTRODUCTORY_WEIGHT), its place in a sequence when the query asks for one
-# ("second semester calc": PLACE_WEIGHT), ts_rank over
+# ("second semester calc": PLACE_WEIGHT), whether its titles say the words that
+# only describe a course ("intermediate": DESCRIBING_WEIGHT), ts_rank over
 # code and titles (small) and how much the title looks like the query (up to
 # 0.5). similarity() is the costly part, and a word typed as far as "co"
 # matches thousands of courses: it is computed only for the courses whose
@@ -77,7 +78,7 @@ WITH matched AS MATERIALIZED (
                 ELSE 1 END
            + d.popularity + 0.2 * ts_rank(d.title_vector, t.q)
            + %(introductory)s * d.introductory
-           + CASE WHEN d.place = %(place)s THEN %(place_weight)s ELSE 0 END AS rough
+           + CASE WHEN d.place = %(place)s THEN %(place_weight)s ELSE 0 END {describing} AS rough
     FROM search_coursedocument d, (SELECT {tsquery}) AS t(q)
     WHERE d.vector @@ t.q {exclude}
 ), best AS (
@@ -101,6 +102,10 @@ WHERE d.title %% %(text)s
 ORDER BY score DESC, d.course_id
 LIMIT %(limit)s
 """
+
+_DESCRIBING = """
+           + CASE WHEN ts_filter(d.title_vector, '{a,b}') @@ plainto_tsquery('english', %(describing)s)
+                  THEN %(describing_weight)s ELSE 0 END"""
 
 # What every statement returns after the id and score: what a hit shows and highlights.
 _FIELDS = "c.code, c.subject_id, c.number, d.title, d.instructors, c.description"
@@ -267,6 +272,8 @@ class PostgresBackend:
             "introductory": INTRODUCTORY_WEIGHT if query.introductory else 0.0,
             "place": query.place,
             "place_weight": PLACE_WEIGHT,
+            "describing": " ".join(query.describing),
+            "describing_weight": DESCRIBING_WEIGHT,
         }
         parts = []
         for i, term in enumerate(query.terms):
@@ -300,7 +307,10 @@ class PostgresBackend:
             )
         exclude_sql = "AND NOT d.course_id = ANY(%(exclude)s)" if exclude else ""
         params["exclude"] = list(exclude)
-        cursor.execute(_TEXT.format(tsquery=tsquery, exclude=exclude_sql, fields=_FIELDS), params)
+        describing = _DESCRIBING if query.describing else ""
+        cursor.execute(
+            _TEXT.format(tsquery=tsquery, exclude=exclude_sql, fields=_FIELDS, describing=describing), params
+        )
         return [(course_id, float(score), tuple(fields)) for course_id, score, *fields in cursor.fetchall()]
 
     def _similar_titles(self, cursor, text: str, limit: int) -> list[tuple[int, float]]:

@@ -46,6 +46,16 @@ def test_words_that_only_ask_for_a_kind_of_course_are_not_required(typed, words,
     assert (query.introductory, query.place) == (introductory, place)
 
 
+def test_describing_words_lift_without_being_required():
+    # given a query with a word ECON 100A's title ("Microeconomics") does not say
+    query = parse("intermediate micro")
+    assert ([t.word for t in query.terms], query.describing) == (["micro"], ("intermediate",))
+    # then it is found anyway, beside the courses whose titles do say it
+    found = codes("intermediate micro", 5)
+    assert "ECON 100A" in found
+    assert "POLECON 106" in found  # Intermediate Microeconomic Theory
+
+
 def test_every_long_form_is_made_of_words_the_catalog_uses():
     # given the word list every title, name and description feeds
     known = set(Word.objects.values_list("word", flat=True))
