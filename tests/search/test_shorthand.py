@@ -151,3 +151,21 @@ def test_how_many_students_took_a_course_breaks_ties_between_equal_titles():
     # then they come in the order of how many students took each
     assert found == sorted(same_title, key=students, reverse=True)
     assert students(found[0]) > students(found[-1])
+
+
+def test_a_search_migration_rebuilds_the_documents_it_changed():
+    # given documents written before the migration that added what a first course and a place are
+    from django.apps import apps
+    from django.db.migrations.loader import MigrationLoader
+
+    from search.receivers import on_post_migrate
+
+    CourseDocument.objects.update(introductory=0, place=None, nicknames="")
+    migration = MigrationLoader(None, ignore_no_migrations=True).get_migration("search", "0003_shorthand")
+    # when migrate has applied it
+    on_post_migrate(sender=None, apps=apps, plan=[(migration, False)])
+    # then every document holds them, and shorthand finds its courses at once
+    psych = CourseDocument.objects.get(course__code="PSYCH 1")
+    assert (psych.introductory, CourseDocument.objects.get(course__code="MATH 52").place) == (1.0, 2)
+    assert CourseDocument.objects.get(course__code="CHEM 3A").nicknames == "organic chemistry"
+    assert codes("intro psych", 5)[0] == "PSYCH 1"
