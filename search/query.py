@@ -3,8 +3,10 @@
 "cs61a", "CS 61A", "compsci 61 a", "data c8", "EL ENG 120" and "61a" all read
 as codes (catalog.typed, which every box where a course is typed shares): a
 subject (by any name, see catalog.subject_names) and a number, or a number
-alone. Everything else is words for full-text search. A query may be both:
-"data 8" is a code and two words.
+alone. Everything else is words for full-text search, read through
+shorthand.yaml (search.shorthand): "lin alg" is one term that "linear algebra"
+also matches, "intro", "second semester" and "intermediate" only lift courses.
+A query may be both: "data 8" is a code and two words.
 """
 
 from __future__ import annotations
