@@ -4,7 +4,9 @@ Relevance, per backend and for a naive baseline (plain pg_trgm similarity of
 the query to the code and the title):
   - top-1 accuracy on code queries (the first result is the course meant);
   - recall@5 on every other kind (the share of the expected courses in the top 5);
-  - MRR over all queries (1 / rank of the first expected course in the top 10).
+  - MRR over all queries (1 / rank of the first expected course in the top 10);
+  - each kind's figure, and the three figures without the kinds added later
+    (LATER_KINDS), comparable with figures published before them.
 The elasticsearch backend runs against a local noida-db server started here.
 That stand-in answers in seconds where Elasticsearch answers in milliseconds,
 so relevance is measured without the time budget.
@@ -40,32 +42,45 @@ def load_relevance() -> dict[str, list[dict]]:
     return yaml.safe_load(RELEVANCE.read_text())
 
 
+# Kinds added after the first figures were published: the figures are also given without them, comparable
+# with the earlier ones.
+LATER_KINDS = ("shorthand",)
+
+
 def score(search, relevance: dict[str, list[dict]]) -> dict:
     """Top-1 on codes, recall@5 on the rest, MRR on all; ``search(q)`` returns codes, best first."""
-    top1, recalls, reciprocal, misses = [], [], [], []
-    by_kind: dict[str, list[float]] = {}
+    judged, misses = [], []  # (kind, hit, reciprocal rank) per query
     for kind, items in relevance.items():
         for item in items:
             found = search(item["q"])[:10]
             expected = item["expect"]
             rank = next((i for i, code in enumerate(found, 1) if code in expected), None)
-            reciprocal.append(1 / rank if rank else 0.0)
             if kind == "code":
                 hit = float(found[:1] == expected[:1])
-                top1.append(hit)
             else:
                 hit = len(set(expected) & set(found[:5])) / len(expected)
-                recalls.append(hit)
-            by_kind.setdefault(kind, []).append(hit)
+            judged.append((kind, hit, 1 / rank if rank else 0.0))
             if hit < 1:
                 misses.append({"kind": kind, "q": item["q"], "expected": expected, "got": found[:5]})
+    result = _figures(judged)
+    result["by_kind"] = {
+        kind: round(statistics.mean(hit for k, hit, _ in judged if k == kind), 4) for kind in relevance
+    }
+    earlier = [row for row in judged if row[0] not in LATER_KINDS]
+    if len(earlier) < len(judged):
+        result["without_" + "_".join(LATER_KINDS)] = _figures(earlier)
+    result["misses"] = misses
+    return result
+
+
+def _figures(judged: list[tuple[str, float, float]]) -> dict:
+    top1 = [hit for kind, hit, _ in judged if kind == "code"]
+    recalls = [hit for kind, hit, _ in judged if kind != "code"]
     return {
         "code_top1": round(statistics.mean(top1), 4),
         "recall_at_5": round(statistics.mean(recalls), 4),
-        "mrr": round(statistics.mean(reciprocal), 4),
-        "by_kind": {kind: round(statistics.mean(values), 4) for kind, values in by_kind.items()},
-        "queries": len(reciprocal),
-        "misses": misses,
+        "mrr": round(statistics.mean(reciprocal for _, _, reciprocal in judged), 4),
+        "queries": len(judged),
     }
 
 

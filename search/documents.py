@@ -1,8 +1,8 @@
 """Writes: the stored search documents and the word list, refreshed from the catalog and grades.
 
 Both are derived data, rebuilt in SQL from the catalog (code, titles,
-description, subject), the grades (who taught it, how many took it) and
-aliases.yaml. The importers' data_imported signal refreshes the courses an
+description, subject), the grades (who taught it, how many took it),
+aliases.yaml and shorthand.yaml. The importers' data_imported signal refreshes the courses an
 import touched (search.receivers); ``manage.py search_index --rebuild``
 refreshes them all.
 """
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Iterable, Iterator
 
 from django.contrib.postgres.indexes import GinIndex
@@ -20,16 +21,18 @@ from catalog.models import Course, CourseAlias
 from catalog.subject_names import everyday_names
 
 from .models import CourseDocument, Word
+from .shorthand import shorthand
 
 logger = logging.getLogger(__name__)
 
 # One statement builds every field of the documents of the chosen courses.
-# %(ids)s is NULL for every course. The vector's weights: A code and title
-# (the transcript title when there is no other), B transcript title, subject code, spellings, name and everyday names, C
-# instructors, D description.
+# %(ids)s is NULL for every course. The vector's weights: A code, title
+# (the transcript title when there is no other) and the course's everyday names (shorthand.yaml), B transcript title,
+# subject code, spellings, name and everyday names, C instructors, D description. Beside the vectors: how many
+# students took it (popularity), how much it reads as a first course (introductory) and its place in a sequence.
 _REFRESH = """
 WITH chosen AS (
-    SELECT c.id, c.code, c.subject_id, c.title, c.abbreviated_title, c.description,
+    SELECT c.id, c.code, c.subject_id, c.number, c.level, c.title, c.abbreviated_title, c.description,
            s.name AS subject_name, array_to_string(s.spellings, ' ') AS spellings
     FROM catalog_course c JOIN catalog_subject s ON s.code = c.subject_id
     WHERE %(ids)s::bigint[] IS NULL OR c.id = ANY(%(ids)s::bigint[])
@@ -57,9 +60,19 @@ WITH chosen AS (
     SELECT chosen.id AS course_id,
            COALESCE(NULLIF(chosen.title, ''), chosen.abbreviated_title) AS title,
            COALESCE(names.instructors, '') AS instructors,
+           COALESCE(%(nicknames)s::jsonb ->> chosen.code, '') AS nicknames,
            COALESCE(log(1 + taken.total) / 5.0, 0) AS popularity,
+           CASE WHEN chosen.level = 'lower' THEN 0.5 ELSE 0 END
+           + CASE WHEN lower(unaccent(chosen.title || ' ' || chosen.abbreviated_title)) ~ %(introductory_titles)s
+                       OR lower(unaccent(chosen.description)) ~ %(introductory_openings)s
+                  THEN 0.5 ELSE 0 END AS introductory,
+           CASE substring(COALESCE(NULLIF(chosen.title, ''), chosen.abbreviated_title) FROM '[[:space:]](I|II|III|IV)$')
+                WHEN 'I' THEN 1 WHEN 'II' THEN 2 WHEN 'III' THEN 3 WHEN 'IV' THEN 4
+                ELSE CASE WHEN chosen.number ~ '[0-9][A-D]$' THEN ascii(right(chosen.number, 1)) - 64 END
+           END AS place,
            setweight(to_tsvector('english', chosen.code || ' '
-                                 || unaccent(COALESCE(NULLIF(chosen.title, ''), chosen.abbreviated_title))), 'A')
+                                 || unaccent(COALESCE(NULLIF(chosen.title, ''), chosen.abbreviated_title))
+                                 || ' ' || COALESCE(%(nicknames)s::jsonb ->> chosen.code, '')), 'A')
            || setweight(to_tsvector('english', unaccent(chosen.abbreviated_title) || ' ' || chosen.subject_name), 'B')
            || setweight(to_tsvector('simple', lower(chosen.subject_id || ' ' || chosen.spellings || ' '
                                                      || COALESCE(%(everyday)s::jsonb ->> chosen.subject_id, ''))), 'B')
@@ -71,12 +84,14 @@ WITH chosen AS (
     LEFT JOIN taken ON taken.course_id = chosen.id
 )
 INSERT INTO search_coursedocument
-    (course_id, title, instructors, popularity, title_vector, names_vector, vector, refreshed_at)
-SELECT course_id, title, instructors, popularity, title_vector, names_vector,
+    (course_id, title, instructors, nicknames, popularity, introductory, place, title_vector, names_vector, vector,
+     refreshed_at)
+SELECT course_id, title, instructors, nicknames, popularity, introductory, place, title_vector, names_vector,
        title_vector || names_vector || description_vector, now()
 FROM parts
 ON CONFLICT (course_id) DO UPDATE SET
-    title = EXCLUDED.title, instructors = EXCLUDED.instructors, popularity = EXCLUDED.popularity,
+    title = EXCLUDED.title, instructors = EXCLUDED.instructors, nicknames = EXCLUDED.nicknames,
+    popularity = EXCLUDED.popularity, introductory = EXCLUDED.introductory, place = EXCLUDED.place,
     title_vector = EXCLUDED.title_vector, names_vector = EXCLUDED.names_vector, vector = EXCLUDED.vector,
     refreshed_at = EXCLUDED.refreshed_at
 """
@@ -107,6 +122,25 @@ def everyday_words_by_subject() -> dict[str, str]:
     return {subject: " ".join(names) for subject, names in words.items()}
 
 
+def nicknames_by_course() -> dict[str, str]:
+    """{"CHEM 3A": "organic chemistry", ...}: everyday names of single courses (shorthand.yaml)."""
+    return {code: "; ".join(names) for code, names in shorthand().courses.items()}
+
+
+def _words_pattern(words) -> str:
+    return "|".join(re.escape(word.lower()) for word in words)
+
+
+def _shorthand_params() -> dict:
+    table = shorthand()
+    return {
+        "nicknames": json.dumps(nicknames_by_course()),
+        # Whole words of either title; the first words of the description ("An introduction to ...").
+        "introductory_titles": rf"\m({_words_pattern(table.introductory_titles)})\M",
+        "introductory_openings": rf"^\W*((an?|the)\s+)?({_words_pattern(table.introductory_openings)})\M",
+    }
+
+
 _GIN_INDEXES = [
     index.name for model in (CourseDocument, Word) for index in model._meta.indexes if isinstance(index, GinIndex)
 ]
@@ -118,7 +152,9 @@ def refresh_documents(course_ids: Iterable[int] | None = None) -> int:
     if ids == []:
         return 0
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(_REFRESH, {"ids": ids, "everyday": json.dumps(everyday_words_by_subject())})
+        cursor.execute(
+            _REFRESH, {"ids": ids, "everyday": json.dumps(everyday_words_by_subject()), **_shorthand_params()}
+        )
         count = cursor.rowcount
         cursor.execute(f"DELETE FROM {Word._meta.db_table}")  # noqa: S608 - a table name, not input
         cursor.execute(_WORDS)
@@ -168,11 +204,13 @@ def iter_documents(course_ids: Iterable[int] | None = None, chunk: int = 2000) -
             "number": course.number,
             "codes": codes,
             "subject_words": subject_words.strip(),
-            "headline": " ".join([*codes, document.title, course.abbreviated_title, subject_words]),
+            "headline": " ".join([*codes, document.title, document.nicknames, course.abbreviated_title, subject_words]),
             "title": document.title,
             "abbreviated_title": course.abbreviated_title,
             "description": course.description,
             "instructors": document.instructors,
             "level": course.level,
             "popularity": document.popularity,
+            "introductory": document.introductory,
+            "place": document.place,
         }

@@ -133,6 +133,8 @@ def index_body() -> dict:
                 },
                 "level": {"type": "keyword"},
                 "popularity": {"type": "float"},
+                "introductory": {"type": "float"},
+                "place": {"type": "short"},
             },
         },
     }  # fmt: skip

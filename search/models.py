@@ -18,8 +18,14 @@ class CourseDocument(models.Model):
     course = models.OneToOneField(Course, on_delete=models.CASCADE, primary_key=True, related_name="search_document")
     title = models.CharField(max_length=255, blank=True)  # the title shown: full, else the transcript title
     instructors = models.TextField(blank=True)  # every name that taught it, "; " between names
+    nicknames = models.TextField(blank=True)  # everyday names its title does not say (shorthand.yaml), "; " between
     # 0 for a course nobody took, about 1 for the most taken: log10(1 + students) / 5.
     popularity = models.FloatField(default=0)
+    # How much the course reads as a first course (search.shorthand): 0.5 for lower division, 0.5 more when
+    # its title or the opening of its description says so. Lifts it for "intro psych", "stats 101".
+    introductory = models.FloatField(default=0)
+    # Its place in a sequence: 1 for "Calculus I" or MATH 16A, 2 for "Calculus II" or MATH 16B.
+    place = models.PositiveSmallIntegerField(null=True, blank=True)
     vector = SearchVectorField(null=True)
     title_vector = SearchVectorField(null=True)
     names_vector = SearchVectorField(null=True)

@@ -9,6 +9,7 @@ from django.conf import settings
 from catalog.subject_names import subject_names
 
 from . import documents
+from .models import CourseDocument
 
 logger = logging.getLogger(__name__)
 
@@ -33,12 +34,17 @@ def on_data_imported(sender, importer: str, course_ids=None, **kwargs) -> None:
     logger.info("search: %s import updated %d documents in Elasticsearch", importer, indexed)
 
 
-def on_post_migrate(sender, apps=None, **kwargs) -> None:
-    """Courses that have no search document yet get one (a new database, or this app just installed)."""
+def on_post_migrate(sender, apps=None, plan=None, **kwargs) -> None:
+    """Courses that have no search document yet get one (a new database, or this app just installed);
+    after a search migration every document is rebuilt, since it may have changed what they hold."""
     try:
-        if apps is not None:
-            apps.get_model("search", "CourseDocument")
+        migrated = apps.get_model("search", "CourseDocument") if apps is not None else CourseDocument
     except LookupError:  # migrated back to before the documents existed
+        return
+    if {f.column for f in migrated._meta.fields} != {f.column for f in CourseDocument._meta.fields}:
+        return  # migrated to another state than this code's: its statements would not fit the table
+    if any(migration.app_label == "search" and not backwards for migration, backwards in plan or ()):
+        documents.refresh_documents(None)
         return
     missing = documents.courses_without_documents()
     if missing:

@@ -7,6 +7,12 @@ from typing import Protocol
 
 from search.query import Query
 
+# What a query may ask for besides its words lifts a course by up to this much, in both backends
+# (the tiers of where the words matched are 1 apart; popularity adds 0 to 1):
+INTRODUCTORY_WEIGHT = 0.6  # times the course's introductory (0 to 1), for "intro psych", "stats 101"
+PLACE_WEIGHT = 0.5  # the course at the place asked for: "second semester calc", "calc 2"
+DESCRIBING_WEIGHT = 0.5  # its titles say what the query describes it as: "intermediate micro"
+
 
 @dataclass
 class Hit:

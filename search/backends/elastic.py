@@ -20,7 +20,7 @@ from catalog.typed import LETTER_PREFIXES, CodeQuery
 from search import highlight, index
 from search.query import Query
 
-from . import BackendUnavailable, Hit
+from . import DESCRIBING_WEIGHT, INTRODUCTORY_WEIGHT, PLACE_WEIGHT, BackendUnavailable, Hit
 
 SOURCE = ["id", "code", "codes", "subject", "number", "title", "instructors", "description"]
 FEW = 3
@@ -63,11 +63,16 @@ TITLE_WEIGHT = 0.02  # the title's text score only orders courses of one tier an
 
 
 def _each_word(query: Query, fields: list[str], prefix_fields: list[str], **options) -> dict:
-    last = len(query.words) - 1
+    """Every term must match one of ``fields``: as typed (all its words), or as one of its long forms."""
     clauses = []
-    for i, word in enumerate(query.words):
-        searched = fields + (prefix_fields if query.prefix and i == last else [])
-        clauses.append({"multi_match": {"query": word, "fields": searched, **options}})
+    for term in query.terms:
+        searched = fields + (prefix_fields if term.prefix else [])
+        forms = [{"multi_match": {"query": term.word, "fields": searched, "operator": "and", **options}}]
+        forms += [
+            {"multi_match": {"query": " ".join(form), "fields": fields, "operator": "and", **options}}
+            for form in term.long_forms
+        ]
+        clauses.append(forms[0] if len(forms) == 1 else {"bool": {"should": forms, "minimum_should_match": 1}})
     return {"bool": {"must": clauses}}
 
 
@@ -76,7 +81,7 @@ def _words_clause(query: Query) -> dict:
         {"constant_score": {"filter": _each_word(query, fields, prefixes), "boost": boost}}
         for boost, fields, prefixes in TIERS
     ]
-    title = {"match": {"title": {"query": " ".join(query.words), "boost": TITLE_WEIGHT}}}
+    title = {"match": {"title": {"query": " ".join(query.words + query.long_words), "boost": TITLE_WEIGHT}}}
     return {"bool": {"must": [{"dis_max": {"queries": tiers}}], "should": [title]}}
 
 
@@ -86,12 +91,22 @@ def _typo_clause(query: Query) -> dict:
     return {"constant_score": {"filter": fuzzy, "boost": 2.0}}
 
 
-def _popular(query: dict) -> dict:
-    """Add the course's popularity (0 to 1) to its score."""
+def _popular(query: dict, asked: Query) -> dict:
+    """Add the course's popularity (0 to 1) to its score, and what the query asks for as postgres does:
+    a first course ("intro psych"), a place in a sequence ("second semester calc"), a describing word
+    its titles say ("intermediate micro")."""
+    functions = [{"field_value_factor": {"field": "popularity", "missing": 0}}]
+    if asked.introductory:
+        functions.append({"field_value_factor": {"field": "introductory", "factor": INTRODUCTORY_WEIGHT, "missing": 0}})
+    if asked.place:
+        functions.append({"filter": {"term": {"place": asked.place}}, "weight": PLACE_WEIGHT})
+    if asked.describing:
+        describes = {"match": {"headline": {"query": " ".join(asked.describing), "operator": "and"}}}
+        functions.append({"filter": describes, "weight": DESCRIBING_WEIGHT})
     return {
         "function_score": {
             "query": query,
-            "functions": [{"field_value_factor": {"field": "popularity", "missing": 0}}],
+            "functions": functions,
             "score_mode": "sum",
             "boost_mode": "sum",
         }
@@ -104,16 +119,18 @@ class ElasticsearchBackend:
     def search(self, query: Query, limit: int) -> list[Hit]:
         self._deadline = time.perf_counter() + index.search_timeout()
         should = [_code_clause(reading) for reading in query.codes]
-        if query.words:
+        if query.terms:
             should.append(_words_clause(query))
-        hits = self._ask(_popular({"bool": {"should": should, "minimum_should_match": 1}}), limit)
-        if len(hits) < FEW and query.words and not query.codes:
+        hits = self._ask(_popular({"bool": {"should": should, "minimum_should_match": 1}}, query), limit)
+        if len(hits) < FEW and query.terms and not query.codes:
             # Too few courses have every word as typed: allow typos, and rank those courses below.
             seen = [h["_id"] for h in hits]
             typos = {"bool": {"must": [_typo_clause(query)], "must_not": [{"ids": {"values": seen}}]}}
-            more = self._ask(_popular(typos), limit - len(hits))
+            more = self._ask(_popular(typos, query), limit - len(hits))
             hits += more
-        terms = highlight.Terms(words=query.words, prefix=query.words[-1] if query.prefix and query.words else "")
+        terms = highlight.Terms(
+            words=query.words + query.long_words, prefix=query.words[-1] if query.prefix and query.words else ""
+        )
         code_ids = self._code_ids(query, hits)
         results = []
         for hit in hits:

@@ -20,7 +20,7 @@ from search import highlight
 from search.models import Word
 from search.query import Query, edit_distance, max_edits
 
-from . import Hit
+from . import DESCRIBING_WEIGHT, INTRODUCTORY_WEIGHT, PLACE_WEIGHT, Hit
 
 # Typo correction: a word no course uses (nor, for the unfinished last word,
 # starts) gets the closest-looking known words by trigram similarity; the
@@ -59,7 +59,11 @@ LIMIT %(limit)s
 
 # Where the words matched decides first: all in the code or title (3), with
 # the transcript title or subject names (2.6), with instructors (2), only with
-# the description (1). Then how popular the course is (0 to 1), ts_rank over
+# the description (1). Then how popular the course is (0 to 1), how much it
+# reads as a first course when the query asks for one ("intro psych": up to
+# INTRODUCTORY_WEIGHT), its place in a sequence when the query asks for one
+# ("second semester calc": PLACE_WEIGHT), whether its titles say the words that
+# only describe a course ("intermediate": DESCRIBING_WEIGHT), ts_rank over
 # code and titles (small) and how much the title looks like the query (up to
 # 0.5). similarity() is the costly part, and a word typed as far as "co"
 # matches thousands of courses: it is computed only for the courses whose
@@ -67,16 +71,19 @@ LIMIT %(limit)s
 # can reach the top. Only the courses kept are joined to the catalog.
 _TEXT = """
 WITH matched AS MATERIALIZED (
-    SELECT d.course_id, d.title, d.instructors,
+    SELECT d.course_id, d.title, d.nicknames, d.instructors,
            CASE WHEN ts_filter(d.title_vector, '{{a}}') @@ t.q THEN 3
                 WHEN d.title_vector @@ t.q THEN 2.6
                 WHEN d.title_vector || d.names_vector @@ t.q THEN 2
                 ELSE 1 END
-           + d.popularity + 0.2 * ts_rank(d.title_vector, t.q) AS rough
+           + d.popularity + 0.2 * ts_rank(d.title_vector, t.q)
+           + %(introductory)s * d.introductory
+           + CASE WHEN d.place = %(place)s THEN %(place_weight)s ELSE 0 END {describing} AS rough
     FROM search_coursedocument d, (SELECT {tsquery}) AS t(q)
     WHERE d.vector @@ t.q {exclude}
 ), best AS (
-    SELECT course_id, title, instructors, rough + 0.5 * similarity(title, %(text)s) AS score
+    SELECT course_id, title, instructors,
+           rough + 0.5 * greatest(similarity(title, %(text)s), similarity(nicknames, %(text)s)) AS score
     FROM matched
     WHERE rough >= (SELECT min(rough) FROM (SELECT rough FROM matched ORDER BY rough DESC LIMIT %(limit)s) top) - 0.5
     ORDER BY score DESC, course_id
@@ -95,6 +102,10 @@ WHERE d.title %% %(text)s
 ORDER BY score DESC, d.course_id
 LIMIT %(limit)s
 """
+
+_DESCRIBING = """
+           + CASE WHEN ts_filter(d.title_vector, '{a,b}') @@ plainto_tsquery('english', %(describing)s)
+                  THEN %(describing_weight)s ELSE 0 END"""
 
 # What every statement returns after the id and score: what a hit shows and highlights.
 _FIELDS = "c.code, c.subject_id, c.number, d.title, d.instructors, c.description"
@@ -183,9 +194,9 @@ class PostgresBackend:
                 keep(found)
             # A query that found its course by code needs no typo correction nor a looser second pass.
             alternatives = {} if code_ids else self._corrections(cursor, query)
-            if query.words and len(code_ids) < limit:
+            if query.terms and len(code_ids) < limit:
                 found = self._text_matches(cursor, query, alternatives, limit, every_word=True, names=not code_ids)
-                if len(found) < FEW and len(query.words) > 1 and not code_ids:
+                if len(found) < FEW and len(query.terms) > 1 and not code_ids:
                     # Too few courses have every word: add those missing one (either, of two words), below them.
                     looser = self._text_matches(
                         cursor,
@@ -200,7 +211,7 @@ class PostgresBackend:
                     found = self._similar_titles(cursor, query.text, limit)
                 keep(found)
         best = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:limit]
-        words = tuple(query.words) + tuple(w for options in alternatives.values() for w in options)
+        words = query.words + query.long_words + tuple(w for options in alternatives.values() for w in options)
         terms = highlight.Terms(words=words, prefix=query.words[-1] if query.prefix and query.words else "")
         hits = []
         for course_id, score in best:
@@ -211,12 +222,12 @@ class PostgresBackend:
 
     def _corrections(self, cursor, query: Query) -> dict[str, tuple[str, ...]]:
         """{typed word: (nearest known word,)} for the words that look misspelt."""
-        last = len(query.words) - 1
         candidates = [
-            (word, query.prefix and i == last)
-            for i, word in enumerate(query.words)
-            if len(word) >= MIN_CORRECTABLE and word.isalpha() and word not in query.subject_words
-        ]
+            (term.word, term.prefix)
+            for term in query.terms
+            if len(term.typed) == 1 and not term.long_forms
+            and len(term.word) >= MIN_CORRECTABLE and term.word.isalpha() and term.word not in query.subject_words
+        ]  # fmt: skip
         candidates = [(word, is_prefix) for word, is_prefix in candidates if not known_words.has(word, is_prefix)]
         if not candidates:
             return {}
@@ -255,18 +266,33 @@ class PostgresBackend:
         return matches
 
     def _text_matches(self, cursor, query: Query, alternatives, limit: int, every_word: bool, names=True, exclude=()):
-        parts, params = [], {"text": query.text, "limit": limit}
-        last = len(query.words) - 1
-        for i, word in enumerate(query.words):
-            suffix = ":*" if query.prefix and i == last else ""
+        params = {
+            "text": query.text,
+            "limit": limit,
+            "introductory": INTRODUCTORY_WEIGHT if query.introductory else 0.0,
+            "place": query.place,
+            "place_weight": PLACE_WEIGHT,
+            "describing": " ".join(query.describing),
+            "describing_weight": DESCRIBING_WEIGHT,
+        }
+        parts = []
+        for i, term in enumerate(query.terms):
+            word = term.word
+            suffix = ":*" if term.prefix else ""
             options = [f"to_tsquery('english', %(w{i}_0)s)"]
-            params[f"w{i}_0"] = word + suffix
+            params[f"w{i}_0"] = " & ".join(term.typed) + suffix
             if word in query.subject_words:  # everyday subject names are stored unstemmed ("me" is a stop word)
                 options.append(f"to_tsquery('simple', %(w{i}_0)s)")
-            if names and not suffix and 3 <= len(word) <= 5 and word.isalpha() and 2 <= len(query.words) <= 3:
+            if (
+                names and not suffix and len(term.typed) == 1 and 3 <= len(word) <= 5 and word.isalpha()
+                and 2 <= len(query.words) <= 3
+            ):  # fmt: skip
                 # Names are typed short: "ani adhikari" is Anindita Adhikari. Prefixes of instructors (C) only.
                 options.append(f"to_tsquery('simple', %(w{i}_name)s)")
                 params[f"w{i}_name"] = word + ":*C"
+            for k, long_form in enumerate(term.long_forms):  # "lin alg" is also "linear algebra"
+                options.append(f"plainto_tsquery('english', %(w{i}_long{k})s)")
+                params[f"w{i}_long{k}"] = " ".join(long_form)
             for k, alternative in enumerate(alternatives.get(word, ()), 1):
                 options.append(f"to_tsquery('english', %(w{i}_{k})s)")
                 params[f"w{i}_{k}"] = alternative
@@ -281,7 +307,10 @@ class PostgresBackend:
             )
         exclude_sql = "AND NOT d.course_id = ANY(%(exclude)s)" if exclude else ""
         params["exclude"] = list(exclude)
-        cursor.execute(_TEXT.format(tsquery=tsquery, exclude=exclude_sql, fields=_FIELDS), params)
+        describing = _DESCRIBING if query.describing else ""
+        cursor.execute(
+            _TEXT.format(tsquery=tsquery, exclude=exclude_sql, fields=_FIELDS, describing=describing), params
+        )
         return [(course_id, float(score), tuple(fields)) for course_id, score, *fields in cursor.fetchall()]
 
     def _similar_titles(self, cursor, text: str, limit: int) -> list[tuple[int, float]]:

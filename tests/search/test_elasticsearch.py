@@ -67,6 +67,22 @@ def test_the_elasticsearch_backend_answers_the_same_api(built, client):
     assert words.hits[0].highlight == "<mark>Data</mark> <mark>Structures</mark>"
 
 
+def test_shorthand_reads_as_in_postgres(built):
+    def found(typed: str) -> list[str]:
+        results = selectors.search(typed, 5)
+        assert results.backend == "elasticsearch"
+        return [hit.code for hit in results.hits]
+
+    # shortened words and a first course asked for
+    assert found("intro psych")[0] == "PSYCH 1"
+    assert {"MATH 54", "MATH 110"} <= set(found("lin alg"))
+    # an everyday name of a course its title does not say
+    assert "CHEM 3A" in found("orgo")
+    # a place in a sequence
+    assert found("second semester calc")[0] == "MATH 52"
+    assert found("first semester calculus")[0] == "MATH 51"
+
+
 def test_an_import_updates_the_courses_it_changed_in_the_index(built):
     # given a course renamed in the catalog
     course = Course.objects.get(code="COMPSCI 61A")
