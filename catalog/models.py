@@ -290,6 +290,20 @@ def lookup_course(subject: str, number: str, aliases: bool = True) -> Course | N
     return course
 
 
+def lookup_courses(codes: list[tuple[str, str]]) -> dict[tuple[str, str], Course]:
+    """``lookup_course`` for several (subject, number) pairs in two queries: the found ones."""
+    canonical = {pair: f"{normalize_subject(pair[0])} {normalize_number(pair[1])}" for pair in codes}
+    canonical = {pair: code for pair, code in canonical.items() if "\x00" not in code}
+    by_code = Course.objects.in_bulk(list(canonical.values()), field_name="code")
+    missing = {code.replace(" ", ""): pair for pair, code in canonical.items() if code not in by_code}
+    by_alias = {}
+    if missing:
+        aliases = CourseAlias.objects.select_related("course").filter(code_compact__in=list(missing))
+        by_alias = {missing[alias.code_compact]: alias.course for alias in aliases}
+    found = {pair: by_code[code] for pair, code in canonical.items() if code in by_code}
+    return {**by_alias, **found}
+
+
 class Section(models.Model):
     """A scheduled class section (lecture, discussion, lab...) of a course in a term."""
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
-from .models import Course, lookup_course
+from .models import Course, lookup_courses
 from .subject_names import subject_names
 
 # A course number: up to two letters before the digits (C8, H195, R1A, W10),
@@ -82,13 +82,14 @@ def resolve(text: str | None) -> Typed:
         return Typed(text)
     code = codes[0]
     if code.subjects:
-        lettered: list[Course] = []
+        # Every spelling it may be, looked up at once, then taken in order.
+        lettered_numbers = [p + code.number for p in LETTER_PREFIXES] if code.number[:1].isdigit() else []
+        wanted = [(subject, number) for subject in code.subjects for number in [code.number, *lettered_numbers]]
+        found = lookup_courses(wanted)
         for subject in code.subjects:
-            course = lookup_course(subject, code.number)
-            if course is not None:
-                return Typed(text, course)
-            if code.number[:1].isdigit():
-                lettered += [c for p in LETTER_PREFIXES if (c := lookup_course(subject, p + code.number))]
+            if (subject, code.number) in found:
+                return Typed(text, found[(subject, code.number)])
+        lettered = [found[(s, n)] for s in code.subjects for n in lettered_numbers if (s, n) in found]
         choices = tuple(dict.fromkeys(lettered))
         return Typed(text, choices[0], choices) if len(choices) == 1 else Typed(text, None, choices[:MAX_CHOICES])
     found = tuple(Course.objects.filter(number=code.number).order_by("code")[: MAX_CHOICES + 1])
