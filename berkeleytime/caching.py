@@ -28,6 +28,7 @@ LOCAL_ENTRIES = 512
 _lock = threading.Lock()
 _generation: tuple[int, float] | None = None  # (generation, monotonic time it was read)
 _local: OrderedDict[str, bytes] = OrderedDict()
+_local_data: OrderedDict[str, object] = OrderedDict()  # cached_data's values, kept by this process too
 
 
 def bump_data_generation() -> None:
@@ -59,13 +60,23 @@ def data_generation() -> int:
 
 
 def cached_data(name: str, compute, seconds: int = CACHE_SECONDS):
-    """``compute()``'s value, kept in the cache until the data changes (the key embeds
-    the data generation). For reads many pages share, such as the catalog's term list."""
+    """``compute()``'s value, kept in this process and in the shared cache until the data
+    changes (the key embeds the data generation). For reads many pages share, such as the
+    catalog's term list; callers must not change the value they get."""
     key = f"data:{name}:{data_generation()}"
+    with _lock:
+        value = _local_data.get(key)
+    if value is not None:
+        return value
     value = cache.get(key)
     if value is None:
         value = compute()
         cache.set(key, value, seconds)
+    with _lock:
+        _local_data[key] = value
+        _local_data.move_to_end(key)
+        while len(_local_data) > LOCAL_ENTRIES:
+            _local_data.popitem(last=False)
     return value
 
 
@@ -74,6 +85,7 @@ def reset_local_cache() -> None:
     global _generation
     with _lock:
         _local.clear()
+        _local_data.clear()
         _generation = None
 
 
