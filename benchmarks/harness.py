@@ -140,13 +140,16 @@ def compare(base: str, target: str | list[str], baseline_path: str = "/livez", r
     """Alternate target and baseline rounds; report medians and the throughput ratio.
 
     ``target`` is a path, or several paths requested in turn (``label`` names them in the result).
+    Several paths are requested through wrk's Lua script, which costs the client some time on
+    every request; the baseline is then requested through the same script, so both sides pay it.
     """
     for path in [target] if isinstance(target, str) else target:  # warm caches, connections and the planner
         urllib.request.urlopen(base + path, timeout=30).read()
     target_runs, baseline_runs = [], []
+    baseline = baseline_path if isinstance(target, str) else [baseline_path]
     for _ in range(rounds):
         target_runs.append(wrk(base, target, seconds, connections))
-        baseline_runs.append(wrk(base, baseline_path, seconds, connections))
+        baseline_runs.append(wrk(base, baseline, seconds, connections))
     med = statistics.median
     result = {
         "target": label or target,

@@ -103,3 +103,39 @@ def test_instructor_page_lists_courses_with_gpa(site, browser):
     row = page.locator("table.sections tr", has_text="COMPSCI 61A")
     assert re.search(r"\d\.\d\d \([ABCDF][+-]?\)", row.inner_text())
     page.screenshot(path=SCREENSHOTS / "instructor.png", full_page=True)
+
+
+def test_an_instructors_courses_read_in_course_number_order_and_open_their_grades(site, browser):
+    from sources.codes import number_digits
+
+    page = browser.new_page()
+    page.goto(site.url + "/instructors/?q=denero")
+    page.get_by_role("link", name=re.compile("John DeNero")).click()
+    # given the courses John DeNero taught, several in COMPSCI
+    codes = page.locator("table.sections tbody th").all_inner_texts()
+    compsci = [code.split()[1] for code in codes if code.startswith("COMPSCI ")]
+    assert len(compsci) >= 3
+    # then they read 61A before 88 before 188, not as text ("188" < "61A")
+    assert [number_digits(n) for n in compsci] == sorted(number_digits(n) for n in compsci)
+    # and a course opens its grades under him
+    page.locator("table.sections a", has_text="COMPSCI 61A").click()
+    page.wait_for_url(re.compile(r"/grades/\?s=COMPSCI/61A/all/"))
+    assert "DeNero" in page.locator("main").inner_text()
+
+
+@pytest.mark.parametrize(
+    ("typed", "code"),
+    [("cs 61a", "COMPSCI 61A"), ("cs61a", "COMPSCI 61A"), ("ee 120", "ELENG 120"), ("data c8", "DATA C8")],
+)
+def test_the_grades_box_takes_a_course_as_students_type_it(site, browser, typed, code):
+    for size in ({"width": 1280, "height": 800}, {"width": 375, "height": 812}):
+        page = browser.new_page(viewport=size)
+        page.goto(site.url + "/grades/")
+        page.fill("#course-1", typed)
+        page.press("#course-1", "Enter")
+        page.wait_for_load_state()
+        # then the page shows that course's grades, under its canonical code, and no error
+        assert page.locator(".compare-errors").count() == 0
+        assert code in page.locator("main").inner_text()
+        assert f"s={code.replace(' ', '/')}/" in page.url
+        page.close()
