@@ -121,6 +121,10 @@ class Line:
     gap: float | None = None  # points further apart than this are joined by a faint dotted line
 
 
+LABEL_CHAR_WIDTH = 7  # a mark label's characters, about, in drawing units
+LABEL_ROW_HEIGHT = 14
+
+
 @dataclass
 class Mark:
     """A vertical line across the plot at ``x``: a short label above it, ``title`` on hover."""
@@ -302,8 +306,16 @@ def line_chart(
                     x.title,
                 )  # fmt: skip
             )
-        for mark in marks:
+        # Labels of marks a few days apart (one phase in several terms) would print over each
+        # other: each label takes the first row down where it clears the ones already placed.
+        row_ends: list[float] = []
+        for mark in sorted(marks, key=lambda m: m.x):
             at = sx(mark.x)
+            half = len(mark.label) * LABEL_CHAR_WIDTH / 2
+            row = next((i for i, end in enumerate(row_ends) if at - half > end + 4), len(row_ends))
+            if row == len(row_ends):
+                row_ends.append(0.0)
+            row_ends[row] = at + half
             parts.append(
                 format_html(
                     '<g class="mark"><title>{}</title><line x1="{}" x2="{}" y1="{}" y2="{}"/>'
@@ -314,7 +326,7 @@ def line_chart(
                     plot_top,
                     plot_bottom,
                     at,
-                    plot_top - 6,
+                    plot_top - 6 + row * LABEL_ROW_HEIGHT,
                     mark.label,
                 )  # fmt: skip
             )

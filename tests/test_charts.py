@@ -111,3 +111,23 @@ def test_a_chart_drawn_twice_on_a_page_keeps_its_ids_unique():
     ids = re.findall(r' id="([^"]+)"', html)
     assert len(ids) == 8
     assert len(set(ids)) == 8
+
+
+def test_mark_labels_a_few_days_apart_take_rows_of_their_own():
+    # given Phase 1 of four terms, a day or two apart, and Phase 2 far away
+    points = [charts.Point(x, x, f"day {x}") for x in range(1, 120)]
+    days = {"P1 Fa25": 10, "P1 Fa24": 11, "P1 Fa23": 13, "P1 Fa26": 14, "P2 Fa25": 100}
+    chart = charts.line_chart(
+        "Enrollment", "", [charts.Line("61A", "#003262", points)],
+        charts.Axis(1, 119, [(1, "1"), (119, "119")]), charts.Axis.nice(0, 119),
+        marks=[charts.Mark(x, label, label) for label, x in days.items()],
+    )  # fmt: skip
+    # when it is drawn
+    wide = re.search(r"<svg.*?</svg>", str(chart), re.S).group(0)
+    rows = {
+        label: float(y)
+        for y, label in re.findall(r'<g class="mark">.*?<text x="[^"]+" y="([^"]+)"[^>]*>([^<]+)</text>', wide)
+    }
+    # then the close labels are each on a row of their own, and the far one shares the first row
+    assert len({rows[label] for label in ("P1 Fa25", "P1 Fa24", "P1 Fa23", "P1 Fa26")}) == 4
+    assert rows["P2 Fa25"] == rows["P1 Fa25"]
