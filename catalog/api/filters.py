@@ -68,9 +68,18 @@ def requirement_choices() -> list[tuple[str, str]]:
     return [(ANY_LS_BREADTH, "Any L&S breadth")] + list(Requirement.objects.values_list("slug", "name"))
 
 
+def _documented(filter_, schema: dict):
+    """Give the schema a filter's type that drf-spectacular cannot guess, keeping its help text."""
+    return extend_schema_field({**schema, "description": filter_.extra.get("help_text", "")})(filter_)
+
+
 class RequirementsFilter(django_filters.MultipleChoiceFilter):
     """Requirement slugs, repeated; a course must satisfy each one. ``ls-breadth`` is any
     L&S breadth area."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        _documented(self, {"type": "string"})  # the choices come from the database
 
     def filter(self, qs, value):
         satisfies = Course.requirements.through.objects.filter(course=OuterRef("pk"))
@@ -80,6 +89,14 @@ class RequirementsFilter(django_filters.MultipleChoiceFilter):
             else:
                 qs = qs.filter(Exists(satisfies.filter(requirement__slug=slug)))
         return qs
+
+
+class OnlyTrueFilter(django_filters.TypedChoiceFilter):
+    """A flag that is either absent or ``true``."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=[("true", "true")], coerce=lambda value: value == "true", **kwargs)
+        _documented(self, {"type": "string", "enum": ["true"]})
 
 
 class CatalogOrderingFilter(django_filters.OrderingFilter):
@@ -126,9 +143,7 @@ class CourseFilter(django_filters.FilterSet):
     )
     # Section filters: the same primary section (lecture) must meet all of them, in `term`
     # if it is given (else in any term whose sections are known).
-    open_seats = django_filters.TypedChoiceFilter(
-        choices=[("true", "true")],
-        coerce=lambda value: value == "true",
+    open_seats = OnlyTrueFilter(
         method="keep",
         help_text="true: only courses with a lecture that has seats left.",
     )
