@@ -61,7 +61,7 @@ def gunicorn(workers: int = 2, env: dict | None = None):
     port = free_port()
     environment = {**os.environ, "DEBUG": "false", "LOG_LEVEL": "WARNING", **(env or {})}
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "berkeleytime.wsgi:application",
+        [sys.executable, "-m", "gunicorn", "-c", "berkeleytime/gunicorn.conf.py", "berkeleytime.wsgi:application",
          "--bind", f"127.0.0.1:{port}", "--workers", str(workers)],
         cwd=BASE_DIR, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
@@ -97,22 +97,32 @@ def _ms(text: str) -> float:
     return float(match.group(1)) * _UNITS[match.group(2)]
 
 
-def _rotating_script(paths: list[str]) -> str:
-    """A wrk Lua script whose requests take ``paths`` in turn, from a random one on."""
-    listed = ",\n".join(f'"{path}"' for path in paths)
+def _lua(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _rotating_script(paths: list[str | tuple[str, dict]]) -> str:
+    """A wrk Lua script whose requests take ``paths`` in turn, from a random one on; an
+    entry is a path, or a path and its request headers (a Host, for the search site)."""
+    entries = []
+    for entry in paths:
+        path, headers = (entry, {}) if isinstance(entry, str) else entry
+        fields = ", ".join(f"[{_lua(k)}] = {_lua(v)}" for k, v in headers.items())
+        entries.append(f"{{{_lua(path)}, {{{fields}}}}}")
+    listed = ",\n".join(entries)
     return f"""
-local paths = {{
+local requests = {{
 {listed}
 }}
-local i = math.random(#paths)
+local i = math.random(#requests)
 request = function()
-  i = i % #paths + 1
-  return wrk.format("GET", paths[i])
+  i = i % #requests + 1
+  return wrk.format("GET", requests[i][1], requests[i][2])
 end
 """
 
 
-def wrk(base: str, paths: str | list[str], seconds: int = 5, connections: int = 4, threads: int = 2) -> WrkResult:
+def wrk(base: str, paths: str | list, seconds: int = 5, connections: int = 4, threads: int = 2) -> WrkResult:
     """Load ``base`` + a path, or several paths requested in turn."""
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: run `make bench`, which installs it")
@@ -150,13 +160,20 @@ def compare(base: str, target: str | list[str], baseline_path: str = "/livez", r
     for _ in range(rounds):
         target_runs.append(wrk(base, target, seconds, connections))
         baseline_runs.append(wrk(base, baseline, seconds, connections))
-    med = statistics.median
-    result = {
+    return {
         "target": label or target,
         "baseline": baseline_path,
         "rounds": rounds,
         "seconds_per_round": seconds,
         "connections": connections,
+        **summarize(target_runs, baseline_runs),
+    }
+
+
+def summarize(target_runs: list[WrkResult], baseline_runs: list[WrkResult]) -> dict:
+    """Medians of the target's and the baseline's rounds, their errors and the throughput ratio."""
+    med = statistics.median
+    result = {
         "target_rps": round(med(r.requests_per_second for r in target_runs), 1),
         "target_p50_ms": round(med(r.p50_ms for r in target_runs), 2),
         "target_p99_ms": round(med(r.p99_ms for r in target_runs), 2),

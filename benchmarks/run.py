@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks import grades, harness, search, sis  # noqa: E402
+from benchmarks import grades, harness, mixed, search, sis  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -83,6 +83,7 @@ BENCHMARKS = {
     "catalog": bench_catalog,
     "grades": grades.bench_distribution,
     "grades-import": grades.bench_import,
+    "mixed": mixed.bench_mixed,
     "pages": bench_pages,
     "search": search.bench_search,
     "sis": sis.bench_sync,

@@ -5,6 +5,7 @@ import re
 from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
 
+from berkeleytime.caching import cached_page
 from catalog import selections
 
 from . import charts, phases, selectors
@@ -13,6 +14,7 @@ DEFAULT_MODE = "percent"
 _OLD_SLOT = re.compile(r"^[ct]\d+$")
 
 
+@cached_page
 def enrollment_page(request):
     """``s=SUBJECT/NUMBER/term`` repeated (the term may be ``all``: the latest with
     data) and ``y`` (``percent`` of capacity or ``count`` of students). The form's

@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 
+from berkeleytime.caching import cached_page
 from catalog import selections
 
 from . import charts, selectors
@@ -13,6 +14,7 @@ GRADE_SETS = {"all": "All grades", "letter": "Letter grades only"}
 DEFAULTS = {"view": "side", "grades": "all"}
 
 
+@cached_page
 def grades_page(request):
     """Up to six selections from ``s=SUBJECT/NUMBER/term/instructor`` (shareable), laid
     out side by side or overlaid (``view``), with P/NP or letter grades only
@@ -158,12 +160,14 @@ def _trend_lines(results: list[dict]) -> list[dict]:
     return list(groups.values())
 
 
+@cached_page
 def instructors_page(request):
     query = request.GET.get("q", "")[:200]
     page = Paginator(selectors.search_instructors(query), 50).get_page(request.GET.get("page", "1"))
     return render(request, "grades/instructors.html", {"query": query, "page": page})
 
 
+@cached_page
 def instructor_page(request, slug: str):
     instructor = selectors.find_instructor(slug)
     if instructor is None:

@@ -208,3 +208,26 @@ def test_catalog_pages_come_from_the_cache_until_the_data_changes(site):
         db.execute("UPDATE berkeleytime_datageneration SET value = value + 1")
     time.sleep(1.1)  # each process re-reads the generation at most once a second
     assert fetch(path)[0] == "miss"
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/grades/?s=COMPSCI/61A&s=DATA/C8", "/instructors/?q=john", "instructor"],
+)
+def test_grades_enrollment_and_instructor_pages_come_from_the_cache(site, path):
+    import urllib.request
+
+    from grades.models import Instructor
+
+    if path == "instructor":
+        path = f"/instructors/{Instructor.objects.filter(grades__isnull=False).order_by('slug').first().slug}/"
+
+    def fetch():
+        with urllib.request.urlopen(site.url + path) as response:
+            return response.status, response.headers.get("X-Cache"), response.read()
+
+    # given a page nobody asked for yet, when it is asked for twice
+    first, second = fetch(), fetch()
+    # then the second answer is the first one, served from the cache
+    assert (first[:2], second[:2]) == ((200, "miss"), (200, "hit"))
+    assert second[2] == first[2]
