@@ -126,8 +126,11 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Redis when REDIS_URL is set; an outage only costs cache hits (IGNORE_EXCEPTIONS).
+# Redis when REDIS_URL is set; an outage only costs cache hits (IGNORE_EXCEPTIONS). Every command
+# goes through a circuit breaker (berkeleytime.breakers): after a failure each process skips Redis
+# for REDIS_BREAKER_SECONDS, so a hung server costs one socket timeout per pause, not one per call.
 REDIS_URL = env.str("REDIS_URL", default="")
+REDIS_BREAKER_SECONDS = env.float("REDIS_BREAKER_SECONDS", default=5.0)
 CACHE_KEY_PREFIX = env.str("CACHE_KEY_PREFIX", default=f"bt-{BT_ENVIRONMENT}")
 if REDIS_URL:
     CACHES = {
@@ -138,6 +141,7 @@ if REDIS_URL:
             "TIMEOUT": 3600,
             "OPTIONS": {
                 "CLIENT_CLASS": "django_redis.client.DefaultClient",
+                "REDIS_CLIENT_CLASS": "berkeleytime.breakers.Redis",
                 "IGNORE_EXCEPTIONS": True,
                 "SOCKET_CONNECT_TIMEOUT": 0.25,
                 "SOCKET_TIMEOUT": 0.25,
@@ -145,7 +149,8 @@ if REDIS_URL:
         }
     }
     DJANGO_REDIS_IGNORE_EXCEPTIONS = True
-    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    # The breaker logs an outage once when it opens; django-redis would log every call it skips.
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = False
 else:
     CACHES = {
         "default": {
@@ -165,6 +170,8 @@ ELASTICSEARCH_URL = env.str("ELASTICSEARCH_URL", default="")
 # and the time budget of one Elasticsearch search before PostgreSQL answers instead.
 ELASTICSEARCH_INDEX = env.str("ELASTICSEARCH_INDEX", default="")
 SEARCH_TIMEOUT_MS = env.int("SEARCH_TIMEOUT_MS", default=300)
+# After Elasticsearch fails, each process sends searches to postgres for this long before asking it again.
+ELASTICSEARCH_BREAKER_SECONDS = env.float("ELASTICSEARCH_BREAKER_SECONDS", default=5.0)
 
 # UC Berkeley's SIS APIs (sis_sync): where they answer, and each API's credentials,
 # which come from the environment (a Secret in the cluster), never from a file.

@@ -90,12 +90,20 @@ class LocalElasticsearch:
     def stop(self) -> None:
         if self.process is None or self.process.poll() is not None:
             return
+        self.resume()
         self._signal(signal.SIGTERM)
         try:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self._signal(signal.SIGKILL)
             self.process.wait(timeout=10)
+
+    def hang(self) -> None:
+        """Stop the server without closing its port (SIGSTOP): connections open, nothing answers."""
+        self._signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        self._signal(signal.SIGCONT)
 
     def _signal(self, number: int) -> None:
         with contextlib.suppress(ProcessLookupError):

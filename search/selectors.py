@@ -3,17 +3,19 @@
 A student never sees an error because the search cluster is down: an error, a
 missing index or a reply over the time budget is answered by the postgres
 backend, logged, and counted in bt_search_fallbacks_total{reason}. After a
-failure Elasticsearch is left alone for COOLDOWN seconds, so a dead cluster
-does not cost every query a connection attempt.
+failure the process's circuit breaker (berkeleytime.breakers) leaves
+Elasticsearch alone for ELASTICSEARCH_BREAKER_SECONDS, then lets one search try
+it again, so a dead or hung cluster does not cost every query the time budget.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 import time
 
 from django.conf import settings
+
+from berkeleytime.breakers import Breaker, CircuitBreakerError
 
 from . import metrics
 from .backends import Backend, BackendUnavailable, Results
@@ -24,29 +26,9 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 50
-COOLDOWN = 5.0  # seconds without asking Elasticsearch after it failed
 
 postgres = PostgresBackend()
-
-
-class _Breaker:
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._open_until = 0.0
-
-    def is_open(self) -> bool:
-        return time.monotonic() < self._open_until
-
-    def trip(self) -> None:
-        with self._lock:
-            self._open_until = time.monotonic() + COOLDOWN
-
-    def reset(self) -> None:
-        with self._lock:
-            self._open_until = 0.0
-
-
-breaker = _Breaker()
+breaker = Breaker("elasticsearch", "Elasticsearch", "ELASTICSEARCH_BREAKER_SECONDS", (BackendUnavailable,))
 
 
 def configured_backend() -> str:
@@ -65,13 +47,13 @@ def search(raw: str | None, limit: int = DEFAULT_LIMIT) -> Results:
     if query.is_empty:
         return Results(query=query.text, backend=configured_backend())
     if configured_backend() == "elasticsearch":
-        if breaker.is_open():
-            return _fallback(query, limit, "circuit_open", f"Elasticsearch failed less than {COOLDOWN:.0f} s ago")
         started = time.perf_counter()
         try:
-            hits = _elasticsearch().search(query, limit)
+            hits = breaker.call(_elasticsearch().search, query, limit)
+        except CircuitBreakerError:
+            detail = f"Elasticsearch failed less than {breaker.reset_timeout:g} s ago"
+            return _fallback(query, limit, "circuit_open", detail)
         except BackendUnavailable as exc:
-            breaker.trip()
             return _fallback(query, limit, exc.reason, str(exc))
         return _answered("elasticsearch", query, hits, started)
     started = time.perf_counter()

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Make sure the real services the tests talk to are up: PostgreSQL on
-# 127.0.0.1:5432, Redis on 127.0.0.1:6379, and Chromium for the page tests.
+# 127.0.0.1:5432, Redis on 127.0.0.1:6379 (and redis-server for the tests' own), and Chromium for the page tests.
 # Installs them from Debian's packages on a machine that lacks them.
 # Extra tools by name: `ensure-services.sh wrk` also installs wrk (benchmarks).
 set -euo pipefail
@@ -33,8 +33,10 @@ if [ -z "${DATABASE_URL:-}" ] && ! port_open 5432; then
   wait_for_port 5432
 fi
 
+# The outage tests start (and hang) redis-servers of their own, even when REDIS_URL points elsewhere.
+command -v redis-server >/dev/null || apt_install redis-server
+
 if [ -z "${REDIS_URL:-}" ] && ! port_open 6379; then
-  command -v redis-server >/dev/null || apt_install redis-server
   redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no
   wait_for_port 6379
 fi

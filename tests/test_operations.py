@@ -50,9 +50,10 @@ def test_a_redis_outage_costs_cache_hits_not_requests(django_db_setup):
             assert status == 200
             assert json.loads(body)["count"] > 0
         assert server.get("/courses/COMPSCI/61A/")[0] == 200
+        # the pod stays in the Service: it can serve, Redis is only reported
         status, _, body = server.get("/readyz")
-        assert status == 503
-        assert json.loads(body)["checks"]["redis"] != "ok"
+        assert status == 200
+        assert json.loads(body)["informational"]["redis"] != "ok"
 
 
 def test_redis_serves_repeated_reads(site):

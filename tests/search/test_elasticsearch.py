@@ -1,6 +1,8 @@
 """The elasticsearch backend against a real server speaking its REST API: mappings, the alias swap, bulk
 loading, updates after imports, and the fallback to postgres when the server goes away."""
 
+import time
+
 import pytest
 from prometheus_client import REGISTRY
 
@@ -137,6 +139,46 @@ def test_postgres_answers_when_the_search_server_stops(tmp_path_factory, setting
         # and the next queries do not wait for the dead server
         assert selectors.search("mcb 32", 3).backend == "postgres"
         assert fallbacks("circuit_open") >= 1
+    finally:
+        server.stop()
+        selectors.breaker.reset()
+
+
+def test_a_hung_search_server_costs_one_budget_per_pause(tmp_path_factory, settings):
+    # given a second server of our own, indexed and answering
+    server = start_server(tmp_path_factory, "hung")
+    try:
+        settings.ELASTICSEARCH_URL = server.url
+        settings.SEARCH_TIMEOUT_MS = 60_000
+        settings.ELASTICSEARCH_BREAKER_SECONDS = 2
+        selectors.breaker.reset()
+        index.rebuild(index.admin_client())
+        assert selectors.search("ugba 10", 3).backend == "elasticsearch"
+        settings.SEARCH_TIMEOUT_MS = 300
+        timeouts, skipped = fallbacks("timeout"), fallbacks("circuit_open")
+        # when it hangs (accepts connections, never answers)
+        server.hang()
+        started = time.monotonic()
+        first = selectors.search("linear algebra", 5)
+        waited = time.monotonic() - started
+        started = time.monotonic()
+        later = [selectors.search(typed, 5) for typed in ("cs 170", "data 8", "mcb 32", "ieor 172") * 3]
+        rest = time.monotonic() - started
+        # then the first search waits out the budget, and the next twelve do not ask the server at all
+        assert first.backend == "postgres"
+        assert "MATH 54" in [hit.code for hit in first.hits]
+        assert waited >= 0.25
+        assert {r.backend for r in later} == {"postgres"}
+        assert fallbacks("timeout") == timeouts + 1
+        assert fallbacks("circuit_open") == skipped + 12
+        assert rest < 12 * 0.3  # 3.6 s had each waited the budget; postgres answers in milliseconds
+        # and once it answers again, the first search after the pause closes the breaker
+        server.resume()
+        settings.SEARCH_TIMEOUT_MS = 60_000
+        time.sleep(2.1)
+        assert selectors.search("ugba 10", 3).backend == "elasticsearch"
+        assert selectors.breaker.current_state == "closed"
+        assert selectors.search("cs 170", 3).backend == "elasticsearch"
     finally:
         server.stop()
         selectors.breaker.reset()
