@@ -14,6 +14,9 @@
 #   PORT              port to listen on; default 8000
 #   BIND_HOST         address to listen on; default 0.0.0.0
 #   GUNICORN_TIMEOUT  seconds before a silent worker is restarted; default 30
+#   GUNICORN_THREADS, GUNICORN_HEADER_TIMEOUT  threads per worker (default 4) and
+#                     the deadline of a request's headers (default 10 s); the
+#                     worker class itself is set in gunicorn.conf.py
 #   PROMETHEUS_MULTIPROC_DIR  where the workers keep their metrics (emptied at
 #                     start); default a temporary directory (gunicorn.conf.py)
 # Django logs each request (berkeleytime.access, with its request id);

@@ -1,7 +1,16 @@
 """gunicorn settings the image, `make run` and the tests share: `gunicorn -c berkeleytime/gunicorn.conf.py`.
 
-Command-line options (bind, workers, timeouts) still come from the caller; this
-file only prepares Prometheus's multiprocess mode, which must be in place
+Command-line options (bind, workers, timeouts) still come from the caller.
+
+Workers are threaded (berkeleytime/gunicorn_workers.py): GUNICORN_THREADS
+threads each (default 4), and a request reaches a thread only once its headers
+have all arrived, so clients that connect and send nothing, or send headers a
+byte at a time, cost no thread (idle ones are closed after `keepalive` seconds,
+unfinished headers after GUNICORN_HEADER_TIMEOUT, default 10 s). Django keeps
+one database connection per thread (CONN_MAX_AGE), so a pod holds up to
+workers x threads connections to PostgreSQL.
+
+This file also prepares Prometheus's multiprocess mode, which must be in place
 before any worker imports prometheus_client:
 
 - PROMETHEUS_MULTIPROC_DIR set (the chart mounts an emptyDir there): its old
@@ -17,6 +26,10 @@ import glob
 import os
 import shutil
 import tempfile
+
+worker_class = "berkeleytime.gunicorn_workers.HeaderDeadlineThreadWorker"
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+keepalive = 5
 
 _created_dir = None
 if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):

@@ -95,6 +95,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so its process_exception sees a lost database connection first.
+    "berkeleytime.middleware.DatabaseOutageMiddleware",
 ]
 
 ROOT_URLCONF = "berkeleytime.urls"
