@@ -121,8 +121,8 @@ class CatalogWriter:
         create, update = [], []
         for code, state in self.state.courses.items():
             values = {
-                "title": state.title[:255],
-                "abbreviated_title": state.abbreviated_title[:120],
+                "title": state.title,
+                "abbreviated_title": state.abbreviated_title,
                 "description": state.description,
                 "units_min": state.units_min,
                 "units_max": state.units_max,

@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import yaml
@@ -38,13 +39,19 @@ from berkeleytime.db import bulk_update, copy_insert
 from catalog.models import Course, Term
 from catalog.resolver import CourseResolver
 from sources import grades as formats
-from sources.files import DataFileError, csv_rows, read_text
+from sources.files import DataFileError, check_strings, csv_rows, fitted, read_text
 from sources.importing import ImportReport, assign_changed, record_import
 from sources.names import split_names
 
 from . import instructors as identities
 from .models import GRADE_FIELDS, Grade, Instructor, InstructorSpelling
 
+# Every column an instructor's name is stored in, as the sources write it.
+NAME_COLUMNS = (
+    Grade._meta.get_field("instructor_names"),
+    InstructorSpelling._meta.get_field("name"),
+    Instructor._meta.get_field("name"),
+)
 SOURCE_PRIORITY = {"formatted": 1, "calanswers": 2, "legacy": 3, "history": 4}
 FORMATS = tuple(SOURCE_PRIORITY)
 
@@ -134,6 +141,7 @@ class GradeImporter:
                 names = yaml.safe_load(read_text(path))
             except yaml.YAMLError as exc:
                 raise DataFileError(path, None, f"invalid YAML ({exc})") from exc
+            check_strings(path, names)
             self._subject_names = formats.subject_name_index(names or {})
         return self._subject_names
 
@@ -166,6 +174,14 @@ class GradeImporter:
                 scopes.add(("history", "course", course_id))
         for record in self.records(path, fmt):
             self.report.read(path)
+            # Every row read, kept or not, must be storable as written.
+            fits = partial(fitted, path, record.line)
+            for name in record.instructors:
+                for column in NAME_COLUMNS:
+                    fits(column, name, "instructor name")
+            section = fits(Grade._meta.get_field("section"), record.section)
+            ccn = fits(Grade._meta.get_field("ccn"), record.ccn, "CCN")
+            level = fits(Grade._meta.get_field("level"), record.level)
             if len(record.instructors) > 1:
                 self.co_taught += 1
             if fmt == "calanswers" and not formats.passes_privacy_rule(record):
@@ -197,10 +213,10 @@ class GradeImporter:
                     course_id=course_id,
                     term_id=term_id,
                     source=fmt,
-                    source_key=key[:255],
-                    section=record.section[:16],
-                    ccn=record.ccn[:16],
-                    level=record.level,
+                    source_key=fits(Grade._meta.get_field("source_key"), key, "section key"),
+                    section=section,
+                    ccn=ccn,
+                    level=level,
                     counts=record.counts,
                     instructors=tuple(record.instructors),
                     path=record.path,

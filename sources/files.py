@@ -1,15 +1,20 @@
-"""Reading the data set's files as they are published: encodings, CSV with any
-line ending, preamble lines before a header, JSON whose errors can name a line.
+"""Reading the data set's files as they are published: UTF-8 with or without a
+byte-order mark, CSV with any line ending, preamble lines before a header, JSON
+whose errors can name a line.
 
 A structural problem raises DataFileError with ``file:line: reason``; importers
-let it stop the run before they write anything.
+let it stop the run before they write anything. Text the database could not
+store as written is such a problem: bytes that are not UTF-8, a NUL (raw or
+escaped), a lone surrogate, a value longer than its column (``fitted``).
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -27,17 +32,53 @@ class DataFileError(CommandError):
 
 
 def read_text(path: Path) -> str:
-    """A data file's text: UTF-8 with or without a byte-order mark, Latin-1 as a last resort."""
+    """A data file's text: UTF-8, with or without a byte-order mark. Other bytes
+    are refused rather than guessed at, so no name is stored mangled."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise DataFileError(path, None, f"cannot read file ({exc.strerror})") from exc
-    if b"\x00" in raw[:4096]:
-        raise DataFileError(path, None, "binary data where text was expected")
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        raise DataFileError(path, _line_at(raw, nul), "NUL byte (binary data where text was expected)")
     try:
         return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return raw.decode("latin-1")
+    except UnicodeDecodeError as exc:
+        start = exc.start + (len(codecs.BOM_UTF8) if raw.startswith(codecs.BOM_UTF8) else 0)
+        raise DataFileError(path, _line_at(raw, start), f"invalid UTF-8 (byte 0x{raw[start]:02x})") from None
+
+
+_LINE_BREAK = re.compile(rb"\r\n|\r|\n")
+
+
+def _line_at(raw: bytes, offset: int) -> int:
+    """The physical line of a byte offset, counting \\n, \\r\\n and old-Mac \\r alike (as csv does)."""
+    return len(_LINE_BREAK.findall(raw, 0, offset)) + 1
+
+
+def unstorable(value: str) -> str | None:
+    """Why PostgreSQL could not store ``value`` as it is (a NUL, a lone surrogate), or None."""
+    if "\x00" in value:
+        return "NUL character"
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return "lone surrogate (not valid Unicode)"
+    return None
+
+
+def fitted(path: Path | str, line: int | None, field, value: str, what: str | None = None) -> str:
+    """``value`` when the model column ``field`` (a CharField or TextField, or an
+    ArrayField of them) holds it as it is; else DataFileError naming the place.
+    The limit is the model's max_length, so a migration that widens a column widens this."""
+    what = what or field.name.replace("_", " ")
+    problem = unstorable(value)
+    if problem:
+        raise DataFileError(path, line, f"{what}: {problem}")
+    limit = getattr(getattr(field, "base_field", field), "max_length", None)
+    if limit is not None and len(value) > limit:
+        raise DataFileError(path, line, f"{what} of {len(value)} characters (at most {limit})")
+    return value
 
 
 def csv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
@@ -67,9 +108,47 @@ def find_header(
 def load_json(path: Path) -> Any:
     text = read_text(path)
     try:
-        return json.loads(text), text
+        data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise DataFileError(path, exc.lineno, f"invalid JSON ({exc.msg})") from exc
+    if _ESCAPE.search(text):
+        check_strings(path, data, _escape_line(text))
+    return data, text
+
+
+# \u0000 and UTF-16 surrogate escapes: JSON can spell what no UTF-8 file holds.
+_ESCAPE = re.compile(r"(?<!\\)(?:\\\\)*\\u(?:0000|[dD][89a-fA-F][0-9a-fA-F]{2})")
+
+
+def _escape_line(text: str) -> int | None:
+    """The line of the first escape that spells a NUL or half a surrogate pair."""
+    for match in _ESCAPE.finditer(text):
+        start = match.end() - 6
+        unit = int(text[start + 2 : match.end()], 16)
+        if 0xD800 <= unit <= 0xDBFF and re.match(r"\\u[dD][c-fC-F]", text[match.end() : match.end() + 6]):
+            continue  # a high surrogate with its low half: one character
+        if 0xDC00 <= unit <= 0xDFFF and re.match(r"\\u[dD][89abAB]", text[start - 6 : start]):
+            continue
+        return text.count("\n", 0, start) + 1
+    return None
+
+
+def check_strings(path: Path | str, data: Any, line: int | None = None, where: str = "") -> None:
+    """Refuse the first key or string anywhere in ``data`` the database could not
+    store (``unstorable``), naming its place in the document: ``courses[3].instructor``."""
+    if isinstance(data, str):
+        problem = unstorable(data)
+        if problem:
+            raise DataFileError(path, line, f"{problem} in {where or 'the document'}")
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            place = f"{where}.{key}" if where else str(key)
+            if isinstance(key, str) and unstorable(key):
+                raise DataFileError(path, line, f"{unstorable(key)} in a key of {where or 'the document'}")
+            check_strings(path, value, line, place)
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            check_strings(path, value, line, f"{where}[{index}]")
 
 
 def json_array_items(path: Path, text: str, array_key: str | None = None) -> Iterator[tuple[int, Any]]:

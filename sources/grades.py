@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .files import DataFileError, csv_rows, find_header, json_array_items, load_json
 from .importing import ImportReport
-from .names import MAX_NAME_LENGTH, split_names
+from .names import split_names
 from .terms import InvalidTerm, TermRef
 
 # The grades the data set's distributions count: letter grades, then Pass and Not Pass.
@@ -96,12 +96,9 @@ def _check_width(path: Path, line: int, cells: list[str], width: int) -> None:
 
 
 def _names(path: Path, line: int, cell: str) -> list[str]:
-    """Every reader's instructor cell: co-taught names split apart, each a plausible name."""
-    names = split_names(cell)
-    for name in names:
-        if len(name) > MAX_NAME_LENGTH:
-            raise DataFileError(path, line, f"instructor name of {len(name)} characters (at most {MAX_NAME_LENGTH})")
-    return names
+    """Every reader's instructor cell: co-taught names split apart. Whether a name
+    fits is for the importer that stores it to say, against its own column."""
+    return split_names(cell)
 
 
 def legacy_name(raw: str) -> str:

@@ -10,6 +10,7 @@ import contextlib
 import datetime
 import re
 from collections import defaultdict
+from functools import partial
 from pathlib import Path
 
 import yaml
@@ -17,14 +18,16 @@ import yaml
 from sources import grades as formats
 from sources.codes import SubjectCodes, is_placeholder_section, normalize_number, normalize_subject
 from sources.disjoint import DisjointSets
-from sources.files import DataFileError, csv_rows, json_array_items, load_json, read_text
+from sources.files import DataFileError, check_strings, csv_rows, fitted, json_array_items, load_json, read_text
 from sources.importing import ImportReport
 from sources.names import split_names
 from sources.terms import TermRef
 
+from ..models import Course, CourseAlias, Requirement, Section, Subject
 from .lineage import REVIEWED_FILE, CourseLinks, reviewed_decisions, title_key
 from .state import (
     CatalogState,
+    CourseState,
     SectionState,
     add_full_title,
     count_or_none,
@@ -46,6 +49,29 @@ LS_BREADTH_NAMES = {
     "social_behavioral_sciences": "Social & Behavioral Sciences",
 }
 AMERICAN_CULTURES = ("american-cultures", "American Cultures", "american_cultures")
+
+# The columns what the sources write is stored in: a value longer than its column is refused, never cut.
+COLUMN = {
+    "subject code": Subject._meta.get_field("code"),
+    "subject": Subject._meta.get_field("spellings"),
+    "department": Subject._meta.get_field("name"),
+    "course number": Course._meta.get_field("number"),
+    "course code": Course._meta.get_field("code"),
+    "course spelling": CourseAlias._meta.get_field("code"),
+    "title": Course._meta.get_field("title"),
+    "transcript title": Course._meta.get_field("abbreviated_title"),
+    "requirement": Requirement._meta.get_field("name"),
+    "requirement slug": Requirement._meta.get_field("slug"),
+    **{
+        f"section {name}": Section._meta.get_field(name)
+        for name in ("kind", "number", "days", "location", "instructor", "status")
+    },
+}
+
+
+def fits(path: Path, line: int | None, what: str, value: str) -> str:
+    return fitted(path, line, COLUMN[what], value, what)
+
 
 SECTION_KINDS = {"discussion": "DIS", "lab": "LAB", "laboratory": "LAB", "lecture": "LEC", "seminar": "SEM"}
 _SECTION_NUMBER = re.compile(r"^#?\s*([A-Z]{2,4})?\s*([0-9A-Z]+)$")
@@ -110,26 +136,47 @@ class CatalogSources:
             tasks.append((ac, lambda p: self.read_requirement_list(p, *AMERICAN_CULTURES)))
         return tasks
 
+    def course(self, path: Path, line: int | None, raw_subject: str, raw_number: str) -> CourseState | None:
+        """The course a source names (None without a subject or number); a code
+        the catalog's columns cannot hold stops the run."""
+        course = self.state.course(raw_subject, raw_number)
+        if course is not None:
+            check = partial(fits, path, line)
+            check("subject code", course.subject)
+            check("subject", " ".join(raw_subject.split()).upper())
+            check("course number", course.number)
+            check("course code", course.code)
+            for alias in course.aliases:
+                check("course spelling", alias)
+        return course
+
     def read_calanswers_file(self, path: Path) -> None:
         names = formats.subject_name_index(self.subject_names)
         self.read_grade_file(path, formats.read_calanswers(path, names, self.report))
 
     # -- subjects ---------------------------------------------------------
     def read_subjects(self, path: Path) -> None:
+        text = read_text(path)
         try:
-            data = yaml.safe_load(read_text(path))
+            data = yaml.safe_load(text)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             raise DataFileError(path, mark.line + 1 if mark else None, f"invalid YAML ({exc})") from exc
         if not isinstance(data, dict):
             raise DataFileError(path, 1, "expected a mapping of subject code to names")
         for raw_code, names in data.items():
+            check_strings(path, {raw_code: names}, _yaml_line(text, raw_code))
             self.report.read(path)
             if isinstance(names, str):
                 names = [names]
             if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
-                raise DataFileError(path, _yaml_line(path, raw_code), f"subject {raw_code!r}: names must be a list")
+                raise DataFileError(path, _yaml_line(text, raw_code), f"subject {raw_code!r}: names must be a list")
             raw_code = str(raw_code)
+            line = _yaml_line(text, raw_code)
+            fits(path, line, "subject code", normalize_subject(raw_code))
+            fits(path, line, "subject", " ".join(raw_code.split()).upper())
+            if names:
+                fits(path, line, "department", names[0])
             self.subject_names[raw_code] = names
         self.state.subject_codes = SubjectCodes(self.subject_names)
         for raw_code, names in self.subject_names.items():
@@ -141,7 +188,7 @@ class CatalogSources:
     def read_grade_file(self, path: Path, records) -> None:
         for record in records:
             self.report.read(path)
-            course = self.state.course(record.subject, record.number)
+            course = self.course(path, record.line, record.subject, record.number)
             if course is None:
                 self.report.reject(path, record.line, "missing subject or course number")
                 continue
@@ -155,6 +202,7 @@ class CatalogSources:
             if record.title:
                 # The 2007-2011 files shout: "INTRO SYMBOLIC PROG" reads as "Intro Symbolic Prog".
                 title = record.title.title() if record.title.isupper() else record.title
+                fits(path, record.line, "transcript title", title)
                 course.transcript_titles.add(title_key(title))
                 course.transcript_title_texts.add(title)
                 if course.abbreviated_term is None or record.term >= course.abbreviated_term:
@@ -162,7 +210,7 @@ class CatalogSources:
 
     def read_history_file(self, path: Path) -> None:
         subject, number = formats.history_course(path)
-        course = self.state.course(subject, number)
+        course = self.course(path, None, subject, number)
         self.report.read(path)
         course.has_history_file = True
         for record in formats.read_history(path, self.report):
@@ -183,11 +231,11 @@ class CatalogSources:
             if not isinstance(item, dict) or not isinstance(item.get("name"), str):
                 raise DataFileError(path, line, 'expected {"title": ..., "name": "SUBJECT NUMBER"}')
             subject, _, number = item["name"].strip().rpartition(" ")
-            course = self.state.course(subject, number)
+            course = self.course(path, line, subject, number)
             if course is None:
                 self.report.reject(path, line, f"not a course code: {item['name']!r}")
                 continue
-            title = " ".join(str(item.get("title") or "").split())
+            title = fits(path, line, "title", " ".join(str(item.get("title") or "").split()))
             set_ranked(course, "title", title, 1)
             add_full_title(course, title)
 
@@ -198,11 +246,11 @@ class CatalogSources:
             if not isinstance(item, dict) or not isinstance(item.get("displayCode"), str):
                 raise DataFileError(path, line, "course entry without a displayCode")
             subject, _, number = item["displayCode"].strip().rpartition(" ")
-            course = self.state.course(subject, number)
+            course = self.course(path, line, subject, number)
             if course is None:
                 self.report.reject(path, line, f"not a course code: {item['displayCode']!r}")
                 continue
-            title = " ".join(str(item.get("title") or "").split())
+            title = fits(path, line, "title", " ".join(str(item.get("title") or "").split()))
             set_ranked(course, "title", title, 2)
             add_full_title(course, title)
             set_ranked(course, "description", " ".join(str(item.get("description") or "").split()), 1)
@@ -222,29 +270,33 @@ class CatalogSources:
             if not isinstance(item, dict) or not isinstance(item.get("code"), str):
                 raise DataFileError(path, line, "class entry without a code")
             subject, _, number = item["code"].strip().rpartition(" ")
-            course = self.state.course(subject, number)
+            course = self.course(path, line, subject, number)
             if course is None:
                 self.report.reject(path, line, f"not a course code: {item['code']!r}")
                 continue
             course.terms.add(term)
             course.listed_terms.add(term)
             course.add_instructors(term, split_names(str(item.get("instructor") or "")))
-            title = " ".join(str(item.get("title") or "").split())
+            title = fits(path, line, "title", " ".join(str(item.get("title") or "").split()))
             set_ranked(course, "title", title, 3)
             add_full_title(course, title)
             set_ranked(course, "description", " ".join(str(item.get("description") or "").split()), 2)
             set_ranked(course, "units", parse_units(item.get("units")), 2)
             set_ranked(course, "prerequisites", " ".join(str(item.get("prerequisites") or "").split()), 2)
-            department = str(item.get("department") or "")
+            department = fits(path, line, "department", str(item.get("department") or ""))
             if department and not self.state.subjects[course.subject]["name"]:
                 self.state.subjects[course.subject]["name"] = department
             requirements = item.get("requirements") or {}
             for area in requirements.get("lsBreadth") or []:
                 slug = "ls-" + re.sub(r"[^a-z0-9]+", "-", str(area).lower()).strip("-")
+                fits(path, line, "requirement", str(area))
+                fits(path, line, "requirement slug", slug)
                 self.state.requirements.setdefault(slug, (str(area), "ls_breadth"))
                 course.requirements.add(slug)
             for req in requirements.get("universityReqs") or []:
                 slug = re.sub(r"[^a-z0-9]+", "-", str(req).lower()).strip("-")
+                fits(path, line, "requirement", str(req))
+                fits(path, line, "requirement slug", slug)
                 self.state.requirements.setdefault(slug, (str(req), "university"))
                 course.requirements.add(slug)
 
@@ -264,22 +316,26 @@ class CatalogSources:
             return None
         kind = match.group(1) or kind or "LEC"
         days = item.get("days") or []
+        days = [str(d) for d in days if str(d).strip()] if isinstance(days, list) else []
+        check = partial(fits, path, line)
+        for day in days:
+            check("section days", day)
         section = SectionState(
             course_code=course.code,
             term=term,
-            kind=kind,
-            number=match.group(2),
+            kind=check("section kind", kind),
+            number=check("section number", match.group(2)),
             parent_key=parent_key,
             class_number=count_or_none(item.get("classNumber")),
-            days=[str(d) for d in days if str(d).strip()] if isinstance(days, list) else [],
+            days=days,
             start_time=parse_time(item.get("startTime")),
             end_time=parse_time(item.get("endTime")),
-            location=" ".join(str(item.get("location") or "").split())[:200],
-            instructor=" ".join(str(item.get("instructor") or "").split())[:200],
+            location=check("section location", " ".join(str(item.get("location") or "").split())),
+            instructor=check("section instructor", " ".join(str(item.get("instructor") or "").split())),
             enrolled=count_or_none(item.get("enrolledCount")),
             capacity=count_or_none(item.get("enrollmentCapacity", item.get("capacity"))),
             waitlisted=count_or_none(item.get("waitlistCount")),
-            status=str(item.get("status") or "")[:16],
+            status=check("section status", str(item.get("status") or "")),
         )
         if is_placeholder_section(section.number, section.days, section.start_time, section.end_time):
             self.state.placeholders += 1
@@ -370,8 +426,8 @@ class CatalogSources:
                 set_ranked(course, name, value, 50)
 
 
-def _yaml_line(path: Path, key) -> int | None:
-    for number, line in enumerate(read_text(path).splitlines(), start=1):
+def _yaml_line(text: str, key) -> int | None:
+    for number, line in enumerate(text.splitlines(), start=1):
         if line.startswith(f"{key}:"):
             return number
     return None
