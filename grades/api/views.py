@@ -8,15 +8,12 @@ from rest_framework.response import Response
 
 from berkeleytime.caching import CachedJSONMixin
 from berkeleytime.pagination import PageNumberPagination
+from catalog.api.views import COURSE_PATH
 from grades import selectors
 from grades.models import Instructor
 
 from . import serializers
 
-COURSE_PATH = [
-    OpenApiParameter("subject", str, OpenApiParameter.PATH, description="Subject in any spelling: COMPSCI, EL ENG"),
-    OpenApiParameter("number", str, OpenApiParameter.PATH, description="Course number: 61A"),
-]
 TERM = OpenApiParameter("term", OpenApiTypes.STR, many=True, description="Term slug like fall-2023; repeat for several")
 INSTRUCTOR = OpenApiParameter(
     "instructor", OpenApiTypes.STR, many=True, description="Instructor slug like john-denero; repeat for several"
