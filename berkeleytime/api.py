@@ -54,7 +54,7 @@ class FilterBackend(DjangoFilterBackend):
 def document_errors(result, generator, request, public):
     """drf-spectacular postprocessing hook: every operation that takes parameters can
     answer 400 with the error body; one with a path parameter (no such course) or a page
-    (past the last) can answer 404."""
+    (past the last) can answer 404; one with a query string 414 when it is too long."""
     result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
     error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
     for path, operations in result.get("paths", {}).items():
@@ -67,6 +67,9 @@ def document_errors(result, generator, request, public):
                 responses.setdefault(
                     "400", {"description": "A parameter is invalid; errors names it.", "content": error}
                 )
+            if any(p["in"] == "query" for p in parameters):
+                # The server (gunicorn, the ingress) refuses a request line over about 4 KB itself.
+                responses.setdefault("414", {"description": "The query string is too long to read."})
             if any(p["in"] == "path" or p["name"] == "page" for p in parameters):
                 responses.setdefault("404", {"description": "No such thing.", "content": error})
     return result

@@ -1,7 +1,7 @@
 from django.http import HttpResponsePermanentRedirect
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
@@ -136,6 +136,12 @@ class InstructorDetailView(GradeView):
 
     serializer_class = serializers.InstructorDetailSerializer
 
+    @extend_schema(
+        responses={
+            200: serializers.InstructorDetailSerializer,
+            301: OpenApiResponse(description="Another spelling of the name: to the person's own slug."),
+        }
+    )
     def get(self, request, slug: str):
         instructor = selectors.find_instructor(slug)
         if instructor is None:
