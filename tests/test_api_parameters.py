@@ -164,3 +164,19 @@ def test_every_operation_documents_its_error_answers(api):
     assert schema["paths"]["/api/v1/search/"]["get"]["responses"]["400"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/Error"
     }
+
+
+def test_the_search_host_checks_its_api_the_same_way(api, settings):
+    host = {"HTTP_HOST": settings.BT_SEARCH_HOST}
+    assert_names(api.get("/api/v1/search/?q=cs61a&q=math", **host), "q")
+    assert_names(api.get("/api/v1/search/", {"q": "cs\x0061a"}, **host), "q")
+    assert_names(api.get("/api/v1/search/", {"q": "cs61a", "limit": "51"}, **host), "limit")
+    assert api.get("/api/v1/search/", {"q": "cs61a"}, **host).json()["results"]
+
+
+def test_paging_bounds_are_in_the_schema(api):
+    schema = api.get("/api/v1/schema/", HTTP_ACCEPT="application/json").json()
+    parameters = {p["name"]: p["schema"] for p in schema["paths"]["/api/v1/courses/"]["get"]["parameters"]}
+    assert parameters["page"]["minimum"] == parameters["page_size"]["minimum"] == 1
+    assert parameters["page_size"]["maximum"] == 100
+    assert api.get("/api/v1/courses/", {"page_size": "100"}).status_code == 200
