@@ -1,5 +1,5 @@
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -79,6 +79,7 @@ class EnrollmentCompareView(CachedJSONMixin, APIView):
                 many=True,
                 required=True,
                 description="Repeated, 1 to 4 times: SUBJECT/NUMBER/TERM, e.g. COMPSCI/61A/fall-2025",
+                examples=[OpenApiExample("Two falls", value=["COMPSCI/61A/fall-2025", "COMPSCI/61A/fall-2024"])],
             )
         ],
         responses=EnrollmentComparisonSerializer,

@@ -1,7 +1,7 @@
 from django.http import HttpResponsePermanentRedirect
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
@@ -92,6 +92,12 @@ class CompareView(GradeView):
                 many=True,
                 required=True,
                 description="Selection: COMPSCI/61A, COMPSCI/61A/fall-2023, COMPSCI/61A/all/john-denero (up to 4)",
+                examples=[
+                    OpenApiExample("One course", value=["COMPSCI/61A"]),
+                    OpenApiExample(
+                        "A term and an instructor", value=["COMPSCI/61A/fall-2023", "COMPSCI/61A/all/john-denero"]
+                    ),
+                ],
             )
         ]
     )
@@ -137,10 +143,19 @@ class InstructorDetailView(GradeView):
     serializer_class = serializers.InstructorDetailSerializer
 
     @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "slug",
+                str,
+                OpenApiParameter.PATH,
+                description="The instructor's slug: john-denero",
+                examples=[OpenApiExample("john-denero", value="john-denero")],
+            )
+        ],
         responses={
             200: serializers.InstructorDetailSerializer,
             301: OpenApiResponse(description="Another spelling of the name: to the person's own slug."),
-        }
+        },
     )
     def get(self, request, slug: str):
         instructor = selectors.find_instructor(slug)
