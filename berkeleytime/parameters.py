@@ -5,7 +5,7 @@ takes and which of them may repeat. Whatever the view then does with a value, a 
 could never be right is answered here with a 400 naming the parameter, in the API's error
 body: a single-valued parameter given twice, an empty value, one over MAX_LENGTH
 characters, a control character (PostgreSQL refuses NUL), a value outside the schema's
-enum. A path parameter with a control character names nothing that exists: 404. Views
+enum, an integer that is not one or is outside its minimum and maximum. A path parameter with a control character names nothing that exists: 404. Views
 keep the checks that need the data (an unknown subject, term or instructor).
 """
 
@@ -18,6 +18,7 @@ from .api import error_body
 
 MAX_LENGTH = 200
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+INTEGER = re.compile(r"-?[0-9]+")
 
 
 @functools.cache
@@ -60,7 +61,7 @@ def _problem(spec: dict, values: list[str]) -> str | None:
     if len(values) > 1 and not repeated:
         return "give it once."
     for value in values:
-        if value == "":
+        if not value.strip():
             return "must not be empty."
         if len(value) > MAX_LENGTH:
             return f"at most {MAX_LENGTH} characters."
@@ -69,6 +70,19 @@ def _problem(spec: dict, values: list[str]) -> str | None:
         for element in value.split(",") if array and not repeated else [value]:
             if enum and element not in enum:
                 return f"one of {', '.join(sorted(enum))}; got {element[:40]!r}."
+        if schema.get("type") == "integer":
+            return _integer_problem(schema, value)
+    return None
+
+
+def _integer_problem(schema: dict, value: str) -> str | None:
+    # ASCII digits only: int() would also read "١٠" as 10.
+    if not INTEGER.fullmatch(value):
+        return f"must be a whole number, got {value[:40]!r}."
+    if "minimum" in schema and int(value) < schema["minimum"]:
+        return f"must be at least {schema['minimum']}."
+    if "maximum" in schema and int(value) > schema["maximum"]:
+        return f"must be at most {schema['maximum']}."
     return None
 
 

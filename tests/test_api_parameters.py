@@ -180,3 +180,18 @@ def test_paging_bounds_are_in_the_schema(api):
     assert parameters["page"]["minimum"] == parameters["page_size"]["minimum"] == 1
     assert parameters["page_size"]["maximum"] == 100
     assert api.get("/api/v1/courses/", {"page_size": "100"}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("path", "query", "parameter"),
+    [
+        ("/api/v1/courses/", {"term": " "}, "term"),
+        ("/api/v1/courses/", {"page_size": "\u0661\u0660"}, "page_size"),
+        ("/api/v1/courses/", {"page": "1e3"}, "page"),
+        ("/api/v1/instructors/", {"page_size": "+5"}, "page_size"),
+        ("/api/v1/search/", {"q": "cs", "limit": "\u0665"}, "limit"),
+        ("/api/v1/search/", {"q": "cs", "limit": "5.0"}, "limit"),
+    ],
+)
+def test_blank_values_and_numbers_in_other_digits_are_400s(api, path, query, parameter):
+    assert_names(api.get(path, query), parameter)
