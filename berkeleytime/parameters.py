@@ -3,10 +3,11 @@
 The schema drf-spectacular generates says, for each operation, which query parameters it
 takes and which of them may repeat. Whatever the view then does with a value, a value that
 could never be right is answered here with a 400 naming the parameter, in the API's error
-body: a single-valued parameter given twice, an empty value, one over MAX_LENGTH
+body: a single-valued parameter given twice, an empty or blank value, one over MAX_LENGTH
 characters, a control character (PostgreSQL refuses NUL), a value outside the schema's
-enum, an integer that is not one or is outside its minimum and maximum. A path parameter with a control character names nothing that exists: 404. Views
-keep the checks that need the data (an unknown subject, term or instructor).
+enum, an integer that is not one or is outside its minimum and maximum. A path parameter
+with a control character names nothing that exists: 404. Views keep the checks that need
+the data (an unknown subject, term or instructor).
 """
 
 import functools
@@ -70,8 +71,8 @@ def _problem(spec: dict, values: list[str]) -> str | None:
         for element in value.split(",") if array and not repeated else [value]:
             if enum and element not in enum:
                 return f"one of {', '.join(sorted(enum))}; got {element[:40]!r}."
-        if schema.get("type") == "integer":
-            return _integer_problem(schema, value)
+        if schema.get("type") == "integer" and (problem := _integer_problem(schema, value)):
+            return problem
     return None
 
 
