@@ -33,6 +33,16 @@ def django_db_setup(django_db_setup, django_db_blocker):
         )
 
 
+@pytest.fixture(scope="session")
+def enrollment_data(django_db_setup, django_db_blocker) -> str:
+    """The real enrollment history imported once per run into the test database
+    (after the catalog); the importer's summary."""
+    out = io.StringIO()
+    with django_db_blocker.unblock():
+        call_command("import_enrollment", "--no-progress", stdout=out)
+    return out.getvalue()
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache (the tests' own Redis database)."""

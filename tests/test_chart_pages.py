@@ -7,7 +7,6 @@ database access in the test process (see tests/enrollment/test_browser.py)."""
 import pytest
 
 from tests.browser import SCREENSHOTS
-from tests.enrollment.conftest import enrollment_data  # noqa: F401 - the real enrollment history, as a fixture
 
 pytestmark = pytest.mark.browser
 
@@ -35,12 +34,12 @@ MEASURE = """() => Array.from(document.querySelectorAll('svg.chart'))
 
 
 @pytest.fixture(scope="module")
-def server(enrollment_data, site):  # noqa: F811 - the fixture imported above
+def server(enrollment_data, site):
     return site
 
 
 @pytest.mark.django_db
-def test_the_pages_these_tests_read_have_their_data(enrollment_data):  # noqa: F811
+def test_the_pages_these_tests_read_have_their_data(enrollment_data):
     from enrollment.models import EnrollmentPoint
 
     assert EnrollmentPoint.objects.filter(course__code="COMPSCI 70", term__slug="fall-2025").exists()

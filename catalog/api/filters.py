@@ -99,8 +99,19 @@ class OnlyTrueFilter(django_filters.TypedChoiceFilter):
         _documented(self, {"type": "string", "enum": ["true"]})
 
 
+class OrderingField(django_filters.fields.ChoiceField):
+    """One name of a comma-separated ordering; an empty one (``code,``) is an error, not a sort key."""
+
+    def validate(self, value):
+        if value in self.empty_values:
+            raise forms.ValidationError("an empty name: give code, title, units, level or gpa, comma-separated.")
+        super().validate(value)
+
+
 class CatalogOrderingFilter(django_filters.OrderingFilter):
     """'code' sorts the way the catalog reads: COMPSCI 9 before COMPSCI 61A before COMPSCI 170."""
+
+    field_class = OrderingField
 
     def filter(self, qs, value):
         if not value:

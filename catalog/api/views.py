@@ -1,5 +1,5 @@
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import generics, mixins, viewsets
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
@@ -15,6 +15,24 @@ from .serializers import (
     SubjectSerializer,
     TermSerializer,
 )
+
+# A course in a path, as every app's API takes it.
+COURSE_PATH = [
+    OpenApiParameter(
+        "subject",
+        str,
+        OpenApiParameter.PATH,
+        description="Subject in any spelling: COMPSCI, EL ENG",
+        examples=[OpenApiExample("COMPSCI", value="COMPSCI"), OpenApiExample("EL ENG", value="EL ENG")],
+    ),
+    OpenApiParameter(
+        "number",
+        str,
+        OpenApiParameter.PATH,
+        description="Course number: 61A",
+        examples=[OpenApiExample("61A", value="61A"), OpenApiExample("120", value="120")],
+    ),
+]
 
 
 class CourseViewSet(CachedJSONMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
@@ -36,10 +54,7 @@ class CourseDetailView(CachedJSONMixin, generics.GenericAPIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter(
-                "subject", str, OpenApiParameter.PATH, description="Subject in any spelling: COMPSCI, EL ENG"
-            ),
-            OpenApiParameter("number", str, OpenApiParameter.PATH, description="Course number: 61A"),
+            *COURSE_PATH,
             OpenApiParameter("term", OpenApiTypes.STR, description="Sections of this term (slug like summer-2026)"),
         ],
     )

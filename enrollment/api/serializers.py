@@ -1,4 +1,3 @@
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -46,7 +45,7 @@ class EnrollmentSeriesSerializer(serializers.Serializer):
     )
     phases = PhasesField(source="phase_dict", help_text="The term's enrollment phase dates; null until set.")
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field({"type": "string", "nullable": True})
     def get_as_of(self, series) -> str | None:
         return series.as_of.isoformat() if series.as_of else None
 
@@ -56,11 +55,11 @@ class EnrollmentSeriesSerializer(serializers.Serializer):
             data.pop("snapshots", None)
         return data
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field({"type": "string", "nullable": True})
     def get_term(self, series) -> str | None:
         return series.term.slug if series.term else None
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field({"type": "string", "nullable": True})
     def get_term_name(self, series) -> str | None:
         return series.term.name if series.term else None
 

@@ -1,18 +1,14 @@
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from berkeleytime.caching import CachedJSONMixin
+from catalog.api.views import COURSE_PATH
 from enrollment import selectors
 
 from .serializers import EnrollmentComparisonSerializer, EnrollmentSeriesSerializer, EnrollmentTermsSerializer
-
-COURSE_PARAMETERS = [
-    OpenApiParameter("subject", str, OpenApiParameter.PATH, description="Subject in any spelling: COMPSCI, EL ENG"),
-    OpenApiParameter("number", str, OpenApiParameter.PATH, description="Course number: 61A"),
-]
 
 
 def _course(subject: str, number: str):
@@ -31,7 +27,7 @@ class EnrollmentView(CachedJSONMixin, APIView):
 
     @extend_schema(
         parameters=[
-            *COURSE_PARAMETERS,
+            *COURSE_PATH,
             OpenApiParameter("term", OpenApiTypes.STR, description="Term slug like fall-2025 (default: latest)"),
             OpenApiParameter(
                 "resolution",
@@ -61,7 +57,7 @@ class EnrollmentTermsView(CachedJSONMixin, APIView):
 
     cache_prefix = "enrollment-terms"
 
-    @extend_schema(parameters=COURSE_PARAMETERS, responses=EnrollmentTermsSerializer)
+    @extend_schema(parameters=COURSE_PATH, responses=EnrollmentTermsSerializer)
     def get(self, request, subject: str, number: str):
         course = _course(subject, number)
         data = {"course": course, "terms": selectors.terms_with_enrollment(course)}
@@ -83,6 +79,7 @@ class EnrollmentCompareView(CachedJSONMixin, APIView):
                 many=True,
                 required=True,
                 description="Repeated, 1 to 4 times: SUBJECT/NUMBER/TERM, e.g. COMPSCI/61A/fall-2025",
+                examples=[OpenApiExample("Two falls", value=["COMPSCI/61A/fall-2025", "COMPSCI/61A/fall-2024"])],
             )
         ],
         responses=EnrollmentComparisonSerializer,

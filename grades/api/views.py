@@ -1,22 +1,19 @@
 from django.http import HttpResponsePermanentRedirect
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
 from berkeleytime.caching import CachedJSONMixin
 from berkeleytime.pagination import PageNumberPagination
+from catalog.api.views import COURSE_PATH
 from grades import selectors
 from grades.models import Instructor
 
 from . import serializers
 
-COURSE_PATH = [
-    OpenApiParameter("subject", str, OpenApiParameter.PATH, description="Subject in any spelling: COMPSCI, EL ENG"),
-    OpenApiParameter("number", str, OpenApiParameter.PATH, description="Course number: 61A"),
-]
 TERM = OpenApiParameter("term", OpenApiTypes.STR, many=True, description="Term slug like fall-2023; repeat for several")
 INSTRUCTOR = OpenApiParameter(
     "instructor", OpenApiTypes.STR, many=True, description="Instructor slug like john-denero; repeat for several"
@@ -95,6 +92,12 @@ class CompareView(GradeView):
                 many=True,
                 required=True,
                 description="Selection: COMPSCI/61A, COMPSCI/61A/fall-2023, COMPSCI/61A/all/john-denero (up to 4)",
+                examples=[
+                    OpenApiExample("One course", value=["COMPSCI/61A"]),
+                    OpenApiExample(
+                        "A term and an instructor", value=["COMPSCI/61A/fall-2023", "COMPSCI/61A/all/john-denero"]
+                    ),
+                ],
             )
         ]
     )
@@ -139,6 +142,21 @@ class InstructorDetailView(GradeView):
 
     serializer_class = serializers.InstructorDetailSerializer
 
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "slug",
+                str,
+                OpenApiParameter.PATH,
+                description="The instructor's slug: john-denero",
+                examples=[OpenApiExample("john-denero", value="john-denero")],
+            )
+        ],
+        responses={
+            200: serializers.InstructorDetailSerializer,
+            301: OpenApiResponse(description="Another spelling of the name: to the person's own slug."),
+        },
+    )
     def get(self, request, slug: str):
         instructor = selectors.find_instructor(slug)
         if instructor is None:

@@ -26,7 +26,11 @@ class SearchView(CachedJSONMixin, generics.GenericAPIView):
     @extend_schema(
         parameters=[
             OpenApiParameter("q", str, required=True, description="What to look for, at most 200 characters"),
-            OpenApiParameter("limit", int, description=f"How many courses, 1 to {selectors.MAX_LIMIT}"),
+            OpenApiParameter(
+                "limit",
+                {"type": "integer", "minimum": 1, "maximum": selectors.MAX_LIMIT},
+                description=f"How many courses, 1 to {selectors.MAX_LIMIT}",
+            ),
         ]
     )
     def get(self, request):
