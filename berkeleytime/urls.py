@@ -1,6 +1,8 @@
-"""One URLconf: probes, /metrics, the versioned API (each app's api/urls.py), admin, and each app's pages."""
+"""One URLconf: probes, /metrics, the versioned API (each app's api/urls.py) and each app's pages.
 
-from django.contrib import admin
+The Django admin is served on the dashboard host only (dashboard.site_urls).
+"""
+
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
@@ -21,7 +23,6 @@ urlpatterns = [
     # For Prometheus on the pod only: refused to anything that came through the ingress.
     path("metrics", metrics.metrics_view, name="metrics"),
     path("api/v1/", include((api_v1, "api"), namespace="v1")),
-    path("admin/", admin.site.urls),
     path("", include("grades.urls")),
     path("", include("enrollment.urls")),
     path("", include("catalog.urls")),
