@@ -5,6 +5,8 @@ Every value has a safe development default. Outside development
 set, or the process refuses to start.
 """
 
+import re
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -74,6 +76,7 @@ INSTALLED_APPS = [
     "enrollment",
     "sis",
     "dashboard",
+    "axes",
 ]
 
 # Sections of a course's page contributed by other apps: each dotted path names a
@@ -91,10 +94,13 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "berkeleytime.hosts.HostRoutingMiddleware",
+    "berkeleytime.ratelimit.ApiRateLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "berkeleytime.urls"
@@ -155,6 +161,44 @@ else:
         }
     }
 
+# Rate-limit counters (berkeleytime.ratelimit): in Redis, shared by every process,
+# and in each process's own memory while Redis cannot be reached.
+CACHES["ratelimit"] = (
+    {
+        "BACKEND": "berkeleytime.fallback_cache.RedisCacheWithLocalFallback",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": f"{CACHE_KEY_PREFIX}-ratelimit",
+        "OPTIONS": {
+            "CLIENT_CLASS": "django_redis.client.DefaultClient",
+            "SOCKET_CONNECT_TIMEOUT": 0.25,
+            "SOCKET_TIMEOUT": 0.25,
+        },
+    }
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "ratelimit",
+        "KEY_PREFIX": f"{CACHE_KEY_PREFIX}-ratelimit",
+    }
+)
+
+# Clients. Behind the ingress the client is the address our proxies append to
+# X-Forwarded-For: TRUSTED_PROXY_COUNT is how many proxies of ours stand in front
+# of the app (the ingress: 1), 0 to use the connection's address (berkeleytime.clients).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0 if IS_DEVELOPMENT else 1)
+
+# API rate limits per client (berkeleytime.ratelimit), DRF rates "N/s|min|hour|day".
+# Off by default in development, so that `make run`, the tests and the benchmarks,
+# all from 127.0.0.1, never meet them; on everywhere else.
+API_RATE_LIMITS_ENABLED = env.bool("API_RATE_LIMITS", default=not IS_DEVELOPMENT)
+API_RATE_LIMITS = {
+    "burst": env.str("API_RATE_BURST", default="120/min"),
+    "sustained": env.str("API_RATE_SUSTAINED", default="2000/hour"),
+}
+for _scope, _rate in API_RATE_LIMITS.items():
+    if not re.fullmatch(r"[1-9][0-9]*/(s|sec|m|min|h|hour|d|day)", _rate):
+        raise ImproperlyConfigured(f"API_RATE_{_scope.upper()} must read like 120/min, got {_rate!r}.")
+
 # Whole-response caching of read-only API answers (berkeleytime.caching); off only to measure without it.
 API_RESPONSE_CACHE = env.bool("API_RESPONSE_CACHE", default=True)
 # Whole HTML pages that read the same for everybody (home, catalog, course pages).
@@ -196,6 +240,23 @@ if SENTRY_DSN:
     init_sentry(
         SENTRY_DSN, environment=BT_ENVIRONMENT, release=BT_RELEASE, traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE
     )
+
+# Sign-in lockout (django-axes) on the admin's and the dashboard's login: after
+# LOGIN_FAILURE_LIMIT failed attempts for one username, or from one client
+# address, that username or address is refused for LOGIN_LOCKOUT_SECONDS; a
+# successful login clears the count. Attempts are rows in the database.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = timedelta(seconds=env.float("LOGIN_LOCKOUT_SECONDS", default=900))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "berkeleytime.clients.client_ip"
+AXES_LOCKOUT_TEMPLATE = "dashboard/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
