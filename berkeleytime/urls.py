@@ -3,6 +3,8 @@
 The Django admin is served on the dashboard host only (dashboard.site_urls).
 """
 
+from csp.constants import UNSAFE_INLINE
+from csp.decorators import csp_update
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
@@ -14,7 +16,14 @@ api_v1 = [
     path("", include("enrollment.api.urls")),
     path("", include("search.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularRedocView.as_view(url_name="v1:schema"), name="api-docs"),
+    # Redoc writes <style> elements at run time and renders in a blob: worker.
+    path(
+        "docs/",
+        csp_update({"style-src": [UNSAFE_INLINE], "worker-src": ["blob:"]})(
+            SpectacularRedocView.as_view(url_name="v1:schema")
+        ),
+        name="api-docs",
+    ),
 ]
 
 urlpatterns = [
