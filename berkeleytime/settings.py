@@ -5,9 +5,12 @@ Every value has a safe development default. Outside development
 set, or the process refuses to start.
 """
 
+import re
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -74,6 +77,8 @@ INSTALLED_APPS = [
     "enrollment",
     "sis",
     "dashboard",
+    "axes",
+    "csp",
 ]
 
 # Sections of a course's page contributed by other apps: each dotted path names a
@@ -91,11 +96,15 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "berkeleytime.hosts.HostRoutingMiddleware",
+    "berkeleytime.ratelimit.ApiRateLimitMiddleware",
     "berkeleytime.parameters.ParameterMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Late, as django-axes asks: it turns a locked-out sign-in into its lockout page.
+    "axes.middleware.AxesMiddleware",
     # Last, so its process_exception sees a lost database connection first.
     "berkeleytime.middleware.DatabaseOutageMiddleware",
 ]
@@ -163,6 +172,44 @@ else:
         }
     }
 
+# Rate-limit counters (berkeleytime.ratelimit): in Redis, shared by every process,
+# and in each process's own memory while Redis cannot be reached.
+CACHES["ratelimit"] = (
+    {
+        "BACKEND": "berkeleytime.fallback_cache.RedisCacheWithLocalFallback",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": f"{CACHE_KEY_PREFIX}-ratelimit",
+        "OPTIONS": {
+            "CLIENT_CLASS": "django_redis.client.DefaultClient",
+            "SOCKET_CONNECT_TIMEOUT": 0.25,
+            "SOCKET_TIMEOUT": 0.25,
+        },
+    }
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "ratelimit",
+        "KEY_PREFIX": f"{CACHE_KEY_PREFIX}-ratelimit",
+    }
+)
+
+# Clients. Behind the ingress the client is the address our proxies append to
+# X-Forwarded-For: TRUSTED_PROXY_COUNT is how many proxies of ours stand in front
+# of the app (the ingress: 1), 0 to use the connection's address (berkeleytime.clients).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0 if IS_DEVELOPMENT else 1)
+
+# API rate limits per client (berkeleytime.ratelimit), DRF rates "N/s|min|hour|day".
+# Off by default in development, so that `make run`, the tests and the benchmarks,
+# all from 127.0.0.1, never meet them; on everywhere else.
+API_RATE_LIMITS_ENABLED = env.bool("API_RATE_LIMITS", default=not IS_DEVELOPMENT)
+API_RATE_LIMITS = {
+    "burst": env.str("API_RATE_BURST", default="120/min"),
+    "sustained": env.str("API_RATE_SUSTAINED", default="2000/hour"),
+}
+for _scope, _rate in API_RATE_LIMITS.items():
+    if not re.fullmatch(r"[1-9][0-9]*/(s|sec|m|min|h|hour|d|day)", _rate):
+        raise ImproperlyConfigured(f"API_RATE_{_scope.upper()} must read like 120/min, got {_rate!r}.")
+
 # Whole-response caching of read-only API answers (berkeleytime.caching); off only to measure without it.
 API_RESPONSE_CACHE = env.bool("API_RESPONSE_CACHE", default=True)
 # Whole HTML pages that read the same for everybody (home, catalog, course pages).
@@ -206,6 +253,23 @@ if SENTRY_DSN:
     init_sentry(
         SENTRY_DSN, environment=BT_ENVIRONMENT, release=BT_RELEASE, traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE
     )
+
+# Sign-in lockout (django-axes) on the admin's and the dashboard's login: after
+# LOGIN_FAILURE_LIMIT failed attempts for one username, or from one client
+# address, that username or address is refused for LOGIN_LOCKOUT_SECONDS; a
+# successful login clears the count. Attempts are rows in the database.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = timedelta(seconds=env.float("LOGIN_LOCKOUT_SECONDS", default=900))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "berkeleytime.clients.client_ip"
+AXES_LOCKOUT_TEMPLATE = "dashboard/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -281,6 +345,26 @@ SECURE_HSTS_PRELOAD = not IS_DEVELOPMENT
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy on every response (django-csp): everything from this
+# site, no inline or injected script. Style attributes are allowed: pages set each
+# selection's colour as a CSS variable on the element (style="--c: ...").
+# The API docs page (Redoc) also needs inline <style> elements, which it writes at run time.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "worker-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 CSRF_TRUSTED_ORIGINS = env.list(
     "CSRF_TRUSTED_ORIGINS",
     default=[f"https://{h}" for h in (BT_MAIN_HOST, BT_SEARCH_HOST, BT_DASHBOARD_HOST)],

@@ -1,5 +1,9 @@
-"""URLconf of the dashboard host (BT_DASHBOARD_HOST), chosen by berkeleytime.hosts."""
+"""URLconf of the dashboard host (BT_DASHBOARD_HOST), chosen by berkeleytime.hosts.
 
+The Django admin lives here only: the public main and search hosts answer 404 for /admin/.
+"""
+
+from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
@@ -17,6 +21,7 @@ urlpatterns = [
         auth_views.LoginView.as_view(template_name="dashboard/login.html", redirect_authenticated_user=True),
         name="login",
     ),
+    path("admin/", admin.site.urls),
     path("logout/", auth_views.LogoutView.as_view(next_page="login"), name="logout"),
     path("livez", health.livez, name="livez"),
     path("readyz", health.readyz, name="readyz"),

@@ -53,6 +53,17 @@ def _empty_cache():
     reset_local_cache()
 
 
+@pytest.fixture
+def admin_client(admin_user):
+    """A staff superuser's client on the dashboard host, the only host that serves the admin."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client(HTTP_HOST=settings.BT_DASHBOARD_HOST)
+    client.force_login(admin_user)
+    return client
+
+
 @pytest.fixture(scope="session")
 def site(django_db_setup, django_db_blocker):
     """The app served by gunicorn over the test database, DEBUG off as in production."""

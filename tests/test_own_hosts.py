@@ -36,3 +36,25 @@ def test_a_page_loads_nothing_from_any_other_host(site, browser, path):
     status, headers, _ = site.get(icon)
     assert status == 200
     assert headers["Content-Type"].startswith("image/svg+xml")
+
+
+def test_every_kind_of_page_carries_a_strict_policy_and_breaks_none_of_it(site, browser):
+    from grades.models import Instructor
+
+    port = site.url.rsplit(":", 1)[1]
+    instructor = Instructor.objects.filter(grades__isnull=False).order_by("slug").first()
+    pages = [site.url + path for path in (*PAGES[:5], f"/instructors/{instructor.slug}/", "/api/v1/docs/")] + [
+        f"http://search.localhost:{port}/?q=data",
+        f"http://dashboard.localhost:{port}/login/",
+    ]
+    page = browser.new_page()
+    for url in pages:
+        response = page.goto(url)
+        page.wait_for_load_state("networkidle")
+        policy = response.headers["content-security-policy"]
+        directives = dict(part.strip().split(" ", 1) for part in policy.split(";") if part.strip())
+        assert directives["default-src"] == "'self'", url
+        assert directives["script-src"] == "'self'", url
+        assert "'unsafe-inline'" not in directives.get("style-src", "") or url.endswith("/api/v1/docs/"), url
+        assert response.status < 500, url
+    assert browser.csp_violations == []

@@ -442,3 +442,29 @@ def test_environment_values_only_set_keys_values_yaml_defines(environment):
 
     # a misspelt key would be ignored by helm without a word
     assert not unknown(overrides, defaults)
+
+
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_the_api_ingress_limits_each_client_and_shares_the_certificate(rendered, environment):
+    docs = rendered[environment]
+    main, api = one(docs, "Ingress", "berkeleytime"), one(docs, "Ingress", "berkeleytime-api")
+    values = yaml.safe_load((CHART / "values.yaml").read_text())["ingress"]["apiRateLimit"]
+
+    annotations = api["metadata"]["annotations"]
+    assert annotations["nginx.ingress.kubernetes.io/limit-rps"] == str(values["rps"])
+    assert annotations["nginx.ingress.kubernetes.io/limit-burst-multiplier"] == str(values["burstMultiplier"])
+    assert annotations["nginx.ingress.kubernetes.io/limit-connections"] == str(values["connections"])
+    # only the main Ingress asks cert-manager; the API's serves the same Secret
+    assert "cert-manager.io/cluster-issuer" not in annotations
+    assert api["spec"]["tls"][0]["secretName"] == main["spec"]["tls"][0]["secretName"]
+    # /api/ on every public host, to the same Service as the host's pages; never the dashboard's
+    routes = ingress_routes(docs)
+    api_routes = {}
+    for rule in api["spec"]["rules"]:
+        (path,) = rule["http"]["paths"]
+        assert (path["path"], path["pathType"]) == ("/api/", "Prefix")
+        api_routes[rule["host"]] = path["backend"]["service"]["name"]
+    assert api_routes == {host: service for host, service in routes.items() if not host.startswith("dashboard.")}
+    config = one(docs, "ConfigMap", "berkeleytime")["data"]
+    assert config["TRUSTED_PROXY_COUNT"] == "1"
+    assert re.fullmatch(r"\d+/(s|sec|m|min|h|hour|d|day)", config["API_RATE_BURST"])

@@ -33,7 +33,7 @@ def test_a_student_compares_two_selections_and_shares_the_link(site, browser):
     rows.nth(1).locator("input[name=course]").press("Tab")
     # The term and instructor choices arrive as soon as the course is typed.
     page.wait_for_function(
-        "document.querySelectorAll('fieldset.selection-row')[1].querySelectorAll('select[name=term] option').length > 10"
+        "() => document.querySelectorAll('fieldset.selection-row')[1].querySelectorAll('select[name=term] option').length > 10"
     )
     rows.nth(1).locator("select[name=term]").select_option("fall-2023")
     page.get_by_role("button", name="Compare").click()

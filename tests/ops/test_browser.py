@@ -63,7 +63,7 @@ def test_a_staff_member_logs_in_deploys_confirms_and_watches_the_log(committed_s
         )  # fmt: skip
         try:
             page.wait_for_function(
-                "document.querySelector('h1 [data-status]').textContent === 'Succeeded'", timeout=30_000
+                "() => document.querySelector('h1 [data-status]').textContent === 'Succeeded'", timeout=30_000
             )
         finally:
             worker.terminate()

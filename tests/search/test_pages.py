@@ -49,7 +49,7 @@ def test_search_as_you_type_on_the_catalog(site, browser):
     assert re.search(r"COMPSCI 61[ABC]", suggestions.get_by_role("option").first.inner_text())
     field.press_sequentially("b", delay=40)
     page.wait_for_function(
-        "document.querySelector('[role=listbox] [role=option]')?.textContent.includes('COMPSCI 61B')"
+        "() => document.querySelector('[role=listbox] [role=option]')?.textContent.includes('COMPSCI 61B')"
     )
     assert field.get_attribute("aria-expanded") == "true"
     page.screenshot(path=SCREENSHOTS / "catalog-suggest.png")

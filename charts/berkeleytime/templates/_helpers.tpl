@@ -82,6 +82,11 @@ DEBUG: "false"
 SECURE_SSL_REDIRECT: {{ .Values.config.secureSslRedirect | toString | quote }}
 CACHE_KEY_PREFIX: {{ required "config.cacheKeyPrefix is required" .Values.config.cacheKeyPrefix | quote }}
 LOG_LEVEL: {{ .Values.config.logLevel | quote }}
+TRUSTED_PROXY_COUNT: {{ .Values.config.trustedProxyCount | toString | quote }}
+API_RATE_BURST: {{ .Values.config.apiRateBurst | quote }}
+API_RATE_SUSTAINED: {{ .Values.config.apiRateSustained | quote }}
+LOGIN_FAILURE_LIMIT: {{ .Values.config.loginFailureLimit | toString | quote }}
+LOGIN_LOCKOUT_SECONDS: {{ .Values.config.loginLockoutSeconds | toString | quote }}
 LOG_FORMAT: {{ .Values.config.logFormat | quote }}
 BT_DATA_DIR: {{ .Values.config.dataDir | quote }}
 BT_RELEASE: {{ include "berkeleytime.tag" . | quote }}
