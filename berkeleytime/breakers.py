@@ -14,9 +14,9 @@ builds (settings.CACHES ``REDIS_CLIENT_CLASS``): the cache, pipelines, and
 Opening and closing are logged once each, and ``berkeleytime_circuit_open``
 shows how many processes skip a service right now.
 
-pybreaker holds its lock during a guarded call, so calls through one breaker
-run one at a time in a process: nothing is lost under gunicorn's sync workers,
-which answer one request at a time.
+While a breaker is closed, calls run outside its lock, so a worker's threads
+do not wait for each other; open or half-open, pybreaker serializes them, so
+only one trial call goes out after a pause.
 """
 
 from __future__ import annotations
@@ -104,6 +104,21 @@ class Breaker(pybreaker.CircuitBreaker):
     @reset_timeout.setter
     def reset_timeout(self, timeout: float) -> None:
         raise AttributeError(f"the pause comes from settings.{self.setting}")
+
+    def call(self, func, *args, **kwargs):
+        # Closed, the usual case: the call runs outside the breaker's lock, so a process's threads
+        # do not queue behind each other's commands and searches; only a failure takes the lock.
+        # Open and half-open go through pybreaker as they are (one trial call at a time).
+        if self.current_state != pybreaker.STATE_CLOSED:
+            return super().call(func, *args, **kwargs)
+        try:
+            return func(*args, **kwargs)
+        except BaseException as exc:
+            if self.is_system_error(exc):
+                with self._lock:
+                    if self.current_state == pybreaker.STATE_CLOSED:
+                        self.state._handle_error(exc)  # opens it, then raises exc
+            raise
 
     @property
     def is_open(self) -> bool:

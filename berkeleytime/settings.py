@@ -181,6 +181,7 @@ CACHES["ratelimit"] = (
         "KEY_PREFIX": f"{CACHE_KEY_PREFIX}-ratelimit",
         "OPTIONS": {
             "CLIENT_CLASS": "django_redis.client.DefaultClient",
+            "REDIS_CLIENT_CLASS": "berkeleytime.breakers.Redis",  # the same breaker as the cache's
             "SOCKET_CONNECT_TIMEOUT": 0.25,
             "SOCKET_TIMEOUT": 0.25,
         },

@@ -212,9 +212,9 @@ def test_catalog_pages_come_from_the_cache_until_the_data_changes(site):
 
 @pytest.mark.parametrize(
     "path",
-    ["/grades/?s=COMPSCI/61A&s=DATA/C8", "/instructors/?q=john", "instructor"],
+    ["/grades/?s=COMPSCI/61A&s=DATA/C8", "/enrollment/?s=COMPSCI/61A", "/instructors/?q=john", "instructor"],
 )
-def test_grades_enrollment_and_instructor_pages_come_from_the_cache(site, path):
+def test_grades_enrollment_and_instructor_pages_come_from_the_cache(site, enrollment_data, path):
     import urllib.request
 
     from grades.models import Instructor
