@@ -10,6 +10,9 @@ unfinished headers after GUNICORN_HEADER_TIMEOUT, default 10 s). Django keeps
 one database connection per thread (CONN_MAX_AGE), so a pod holds up to
 workers x threads connections to PostgreSQL.
 
+Each worker builds the API's parameter table (berkeleytime/parameters.py) as it
+boots, before it takes a request.
+
 This file also prepares Prometheus's multiprocess mode, which must be in place
 before any worker imports prometheus_client:
 
@@ -43,6 +46,12 @@ else:
 def on_starting(server):
     for path in glob.glob(os.path.join(_metrics_dir, "*.db")):
         os.remove(path)
+
+
+def post_worker_init(worker):
+    from berkeleytime.parameters import prepare
+
+    prepare()
 
 
 def child_exit(server, worker):

@@ -37,6 +37,12 @@ def _operations() -> dict[tuple, dict]:
     return operations
 
 
+def prepare() -> None:
+    """Build the table now (it takes a second or two): gunicorn.conf.py calls it as each
+    worker boots, so no request waits for it."""
+    _operations()
+
+
 def _key(callback, method: str) -> tuple:
     # A ViewSet's view maps methods to actions (DRF adds "head" to the map at its first request).
     action = (getattr(callback, "actions", None) or {}).get(method.lower())
