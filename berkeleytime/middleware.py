@@ -86,7 +86,8 @@ class DatabaseOutageMiddleware:
             except DATABASE_CONNECTION_ERRORS as again:
                 exception = again
                 discard_database_connections()
-        db_log.error("database unavailable for %s %s: %s", request.method, request.path, exception)
+        # With the exception attached, so Sentry reports the outage as the error it is.
+        db_log.error("database unavailable for %s %s: %s", request.method, request.path, exception, exc_info=exception)
         return database_unavailable(request, self.RETRY_AFTER_SECONDS)
 
     @staticmethod

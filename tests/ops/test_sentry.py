@@ -53,14 +53,15 @@ def envelope_items(request: dict) -> list[tuple[dict, dict]]:
 
 
 @pytest.mark.django_db
-def test_an_unhandled_error_reaches_sentry_with_environment_and_release(static_root):
+def test_a_database_outage_reaches_sentry_with_environment_and_release(static_root):
+    # A student gets the 503 page (DatabaseOutageMiddleware); the operators get the error.
     dead_database = f"postgres://postgres@127.0.0.1:{free_port()}/nothing"
     with stub_server(status=200, body=b'{"id": "ok"}') as sentry:
         dsn = f"http://publickey@{sentry.url.removeprefix('http://')}/42"
         env = staging_env(static_root, SENTRY_DSN=dsn, BT_RELEASE="0a1b2c3", DATABASE_URL=dead_database)
         with served(env=env) as server:
-            status, _, _ = server.get("/courses/COMPSCI/61A/")
-            assert status == 500
+            status, headers, _ = server.get("/courses/COMPSCI/61A/")
+            assert (status, headers.get("Retry-After")) == (503, "5")
             assert sentry.received.wait(15), "no event reached the stub within 15 s:\n" + server.log()
 
     request = sentry.requests[0]
