@@ -302,7 +302,7 @@ WHITENOISE_USE_FINDERS = IS_DEVELOPMENT
 WHITENOISE_AUTOREFRESH = IS_DEVELOPMENT and DEBUG
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "berkeleytime.schema.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["berkeleytime.api.FilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "berkeleytime.pagination.PageNumberPagination",
     "PAGE_SIZE": 25,
@@ -322,6 +322,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "UC Berkeley courses, sections, grade distributions and enrollment.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Every operation is public and anonymous: no sign-in scheme to document.
+    "AUTHENTICATION_WHITELIST": [],
     "COMPONENT_SPLIT_REQUEST": True,
     # The docs page's JavaScript is served by the app, never from a CDN.
     "REDOC_DIST": "SIDECAR",
