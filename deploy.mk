@@ -4,12 +4,22 @@
 # use which.
 #
 # Every deploy target writes its shell commands, one per line, into
-# DEPLOY_SCRIPT. DRY_RUN=1 prints them and runs nothing; otherwise bash runs
-# them in one shell, in order, echoing each (set -x) and stopping at the
-# first failure.
+# DEPLOY_SCRIPT. For build, push, the rollbacks and cluster-addons, DRY_RUN=1
+# prints them and runs nothing; otherwise bash runs them in one shell, in
+# order, echoing each (set -x) and stopping at the first failure.
+# deploy-staging and deploy-production first resolve what they deploy with
+# read-only lookups (the registry, staging's Deployment), which run even with
+# DRY_RUN=1; every command that changes something goes through `change`, which
+# DRY_RUN=1 turns into a print of the command with the resolved digest.
 
 IMAGE ?= ghcr.io/asuc-octo/berkeleytime
-TAG ?= $(shell git rev-parse --short HEAD)
+# The commit deployed, in full: the image's tag in the registry (CI tags every
+# image with it) and the chart's image.revision.
+COMMIT ?= $(shell git rev-parse HEAD)
+TAG ?= $(COMMIT)
+# sha256:<64 hex> of IMAGE:COMMIT for deploy-staging; empty: asked of the
+# registry (read-only) with `docker buildx imagetools inspect`.
+DIGEST ?=
 RELEASE ?= berkeleytime
 # helm rollback to this revision; empty means the one before the current.
 REVISION ?=
@@ -47,30 +57,55 @@ dry_run := $(filter-out 0 false no,$(DRY_RUN))
 helm_prereq := $(if $(dry_run),,$(HELM) $(KUBECTL))
 
 run_deploy_script = $(if $(dry_run),@printf '%s\n' "$$DEPLOY_SCRIPT",@bash -euo pipefail -xc "$$DEPLOY_SCRIPT")
+# The promotion targets run their lookups even in a dry run (see `change`).
+run_resolving_script = @bash -euo pipefail -c "$$DEPLOY_SCRIPT"
 
 # helm renders one environment: $(call helm_template,staging)
 helm_template = $(HELM) template $(RELEASE) $(CHART) --namespace $(1) --values $(CHART)/values-$(1).yaml --kube-version $(KUBE_VERSION)
 
 define build_commands
-docker build --platform linux/amd64 --label org.opencontainers.image.revision=$(TAG) --tag $(IMAGE):$(TAG) .
+docker build --platform linux/amd64 --label org.opencontainers.image.revision=$(COMMIT) --tag $(IMAGE):$(TAG) .
 endef
 
 define push_commands
 docker push $(IMAGE):$(TAG)
 endef
 
-define staging_commands
-$(build_commands)
-$(push_commands)
-$(HELM) upgrade --install $(RELEASE) $(CHART) --namespace staging --values $(CHART)/values-staging.yaml --set-string image.repository=$(IMAGE) --set-string image.tag=$(TAG) --atomic --wait --timeout $(HELM_TIMEOUT)
+digest_pattern := ^sha256:[0-9a-f]{64}$$
+# `change CMD...` runs CMD (echoed), or with DRY_RUN=1 only prints it.
+define change_function
+change() { printf '%s\n' "$$*"; $(if $(dry_run),:,"$$@"); }
 endef
 
-# Production runs exactly the image staging runs: read from staging's web
-# Deployment, never rebuilt.
+# Staging gets an image CI already built and pushed, by digest: nothing is
+# built here. The digest is DIGEST (CI passes the one its image job pushed) or
+# the registry's digest of IMAGE:COMMIT.
+define staging_commands
+$(change_function)
+digest="$(DIGEST)"
+if [ -z "$$digest" ]; then digest=$$(docker buildx imagetools inspect $(IMAGE):$(COMMIT) --format '{{json .Manifest.Digest}}' | tr -d '"'); fi
+[[ "$$digest" =~ $(digest_pattern) ]] || { echo "no image digest for $(IMAGE):$(COMMIT) (got '$$digest'): push it first, or pass DIGEST=sha256:..." >&2; exit 1; }
+echo "staging: $(IMAGE)@$$digest (commit $(COMMIT))"
+change $(HELM) upgrade --install $(RELEASE) $(CHART) --namespace staging --values $(CHART)/values-staging.yaml --set-string image.repository=$(IMAGE) --set-string image.digest=$$digest --set-string image.tag=$(TAG) --set-string image.revision=$(COMMIT) --atomic --wait --timeout $(HELM_TIMEOUT)
+endef
+
+# Production runs exactly the image staging runs, by digest, with the chart
+# and values of the commit staging's image was built from: both read from
+# staging's web Deployment (its image and its berkeleytime.com/revision
+# annotation); never rebuilt, never the working tree's chart.
 define production_commands
+$(change_function)
 image=$$($(KUBECTL) get deployment $(RELEASE)-web --namespace staging --output jsonpath="{.spec.template.spec.containers[0].image}")
-test -n "$$image"
-$(HELM) upgrade --install $(RELEASE) $(CHART) --namespace production --values $(CHART)/values-production.yaml --set-string image.repository="$${image%:*}" --set-string image.tag="$${image##*:}" --atomic --wait --timeout $(HELM_TIMEOUT)
+revision=$$($(KUBECTL) get deployment $(RELEASE)-web --namespace staging --output jsonpath="{.metadata.annotations.berkeleytime\.com/revision}")
+[[ "$$image" == *@sha256:* ]] || { echo "staging runs '$$image', not pinned by digest: refusing to promote it" >&2; exit 1; }
+repository="$${image%@*}"; digest="$${image#*@}"
+[[ "$$digest" =~ $(digest_pattern) ]] || { echo "staging's image digest '$$digest' is malformed" >&2; exit 1; }
+[[ "$$revision" =~ ^[0-9a-f]{40}$$ ]] || { echo "staging's web Deployment has no commit in its berkeleytime.com/revision annotation (got '$$revision')" >&2; exit 1; }
+git cat-file -e "$$revision^{commit}" || { echo "commit $$revision is not in this clone: git fetch origin, then retry" >&2; exit 1; }
+chart_root=$$(mktemp -d); trap 'rm -rf "$$chart_root"' EXIT
+git archive "$$revision" $(CHART) | tar -x -C "$$chart_root"
+echo "production: $$repository@$$digest (commit $$revision, chart from that commit)"
+change $(HELM) upgrade --install $(RELEASE) "$$chart_root/$(CHART)" --namespace production --values "$$chart_root/$(CHART)/values-production.yaml" --set-string image.repository="$$repository" --set-string image.digest="$$digest" --set-string image.tag="$$revision" --set-string image.revision="$$revision" --atomic --wait --timeout $(HELM_TIMEOUT)
 endef
 
 rollback_commands = $(HELM) rollback $(RELEASE)$(if $(REVISION), $(REVISION)) --namespace $(1) --wait --timeout $(HELM_TIMEOUT)
@@ -95,20 +130,20 @@ endef
 .PHONY: build push deploy-staging deploy-production rollback-staging rollback-production cluster-addons kube deploy-tools
 
 build: export DEPLOY_SCRIPT = $(build_commands)
-build: ## Build the image IMAGE:TAG (TAG defaults to the short git SHA; DRY_RUN=1 prints)
+build: ## Build the image IMAGE:TAG on a laptop (TAG defaults to the full commit SHA; DRY_RUN=1 prints)
 	$(run_deploy_script)
 
 push: export DEPLOY_SCRIPT = $(build_commands)$(newline)$(push_commands)
-push: ## Build and push IMAGE:TAG to the registry (DRY_RUN=1 prints)
+push: ## Build and push IMAGE:TAG from a laptop; CI pushes its own (DRY_RUN=1 prints)
 	$(run_deploy_script)
 
 deploy-staging: export DEPLOY_SCRIPT = $(staging_commands)
-deploy-staging: $(helm_prereq) ## Build, push and helm-upgrade the current commit into namespace staging (DRY_RUN=1 prints)
-	$(run_deploy_script)
+deploy-staging: $(helm_prereq) ## helm-upgrade staging to IMAGE@DIGEST, the image CI pushed for COMMIT (DRY_RUN=1 prints the digest and the upgrade)
+	$(run_resolving_script)
 
 deploy-production: export DEPLOY_SCRIPT = $(production_commands)
-deploy-production: $(helm_prereq) ## Promote the image staging runs to namespace production; never rebuilds (DRY_RUN=1 prints)
-	$(run_deploy_script)
+deploy-production: $(KUBECTL) $(helm_prereq) ## Promote staging's image digest, with the chart of its commit, to production (DRY_RUN=1 reads staging, prints)
+	$(run_resolving_script)
 
 rollback-staging: export DEPLOY_SCRIPT = $(call rollback_commands,staging)
 rollback-staging: $(helm_prereq) ## Roll staging back to the previous release, or to REVISION (DRY_RUN=1 prints)

@@ -415,7 +415,7 @@ LOGIN_REDIRECT_URL = "/"
 DEPLOY_VIA = env.str("DEPLOY_VIA", default="command")
 if DEPLOY_VIA not in ("command", "github"):
     raise ImproperlyConfigured(f"DEPLOY_VIA must be command or github, got {DEPLOY_VIA!r}.")
-DEPLOY_GIT_REF = env.str("DEPLOY_GIT_REF", default="master")
+DEPLOY_GIT_REF = env.str("DEPLOY_GIT_REF", default="main")
 DEPLOY_COMMANDS = {
     "staging": env.str("DEPLOY_STAGING_COMMAND", default="make deploy-staging"),
     "production": env.str("DEPLOY_PRODUCTION_COMMAND", default="make deploy-production"),

@@ -18,7 +18,7 @@ from .models import DeployRun, Environment
 HISTORY_LENGTH = 25
 # What each button does, in the words the buttons use.
 ACTIONS = {
-    Environment.STAGING: "Deploy master to staging",
+    Environment.STAGING: "Deploy main to staging",
     Environment.PRODUCTION: "Promote staging to production",
 }
 
@@ -38,7 +38,7 @@ def staff_required(view):
 
 
 def _action(environment: str) -> str:
-    return ACTIONS[environment].replace("master", settings.DEPLOY_GIT_REF)
+    return ACTIONS[environment].replace("main", settings.DEPLOY_GIT_REF, 1)
 
 
 @require_GET

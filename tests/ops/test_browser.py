@@ -14,6 +14,7 @@ from django.conf import settings
 from tests import server as test_server
 from tests.browser import SCREENSHOTS, chromium
 from tests.server import BASE_DIR, served
+from tests.standins import REGISTRY_DIGEST, path_with_registry
 
 from .conftest import PASSWORD
 
@@ -21,9 +22,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 
 @pytest.fixture
-def worker_env() -> dict:
+def worker_env(tmp_path) -> dict:
     return {
         **os.environ,
+        # the dry run asks the registry for the digest of the commit's image
+        "PATH": path_with_registry(tmp_path),
         "DATABASE_URL": test_server.test_database_url(),
         "DEPLOY_DRY_RUN": "true",
         "PYTHONUNBUFFERED": "1",
@@ -46,11 +49,11 @@ def test_a_staff_member_logs_in_deploys_confirms_and_watches_the_log(committed_s
         page.screenshot(path=SCREENSHOTS / "dashboard-home.png", full_page=True)
 
         # the button asks first
-        page.get_by_role("button", name="Deploy master to staging").click()
+        page.get_by_role("button", name="Deploy main to staging").click()
         page.wait_for_url(dashboard + "/deploys/")
-        assert page.get_by_role("heading", name="Deploy master to staging?").is_visible()
+        assert page.get_by_role("heading", name="Deploy main to staging?").is_visible()
         page.screenshot(path=SCREENSHOTS / "dashboard-confirm.png")
-        page.get_by_role("button", name="Yes, deploy master to staging").click()
+        page.get_by_role("button", name="Yes, deploy main to staging").click()
         page.wait_for_url(f"{dashboard}/deploys/*/")
         status = page.locator("h1 [data-status]")
         assert status.inner_text() == "Queued"
@@ -72,6 +75,7 @@ def test_a_staff_member_logs_in_deploys_confirms_and_watches_the_log(committed_s
         log = page.locator("#log").inner_text()
         assert "make deploy-staging DRY_RUN=1" in log
         assert "helm upgrade --install berkeleytime charts/berkeleytime --namespace staging" in log
+        assert f"image.digest={REGISTRY_DIGEST}" in log
         assert "[exit code 0]" in log
         assert page.locator("[data-exit-code]").inner_text() == "0"
         page.screenshot(path=SCREENSHOTS / "dashboard-run.png", full_page=True)

@@ -35,7 +35,7 @@ def test_production_runs_one_deploy_worker_that_alone_reads_the_github_token(ren
     }
     # the image has no docker, helm or Makefile: the buttons start the GitHub workflows
     assert config["DEPLOY_VIA"] == "github"
-    assert config["DEPLOY_GIT_REF"] == "master"
+    assert config["DEPLOY_GIT_REF"] == "main"
     assert config["DEPLOY_DRY_RUN"] == "false"
     for deployment in find(docs, "Deployment"):
         if deployment is not worker:

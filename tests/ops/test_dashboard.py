@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from dashboard.models import DeployRun
+from tests.standins import REGISTRY_DIGEST, path_with_registry
 
 from .conftest import PASSWORD, in_own_connection, stub_server
 
@@ -47,7 +48,7 @@ def test_a_staff_member_logs_in_on_the_dashboard_host_and_sees_the_buttons(staff
 
     assert response.redirect_chain == [("/", 302)]
     page = response.content.decode()
-    assert "Deploy master to staging" in page
+    assert "Deploy main to staging" in page
     assert "Promote staging to production" in page
 
 
@@ -95,7 +96,7 @@ def test_a_click_asks_for_confirmation_before_anything_is_queued(staff_client):
 
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Deploy master to staging?" in page
+    assert "Deploy main to staging?" in page
     assert "make deploy-staging DRY_RUN=1" in page
     assert not DeployRun.objects.exists()
 
@@ -112,12 +113,14 @@ def test_production_needs_its_name_typed(staff_client):
     assert (run.environment, run.status) == ("production", "queued")
 
 
-def test_staff_clicks_confirms_and_the_worker_runs_the_dry_run(staff_client, staff_user):
+def test_staff_clicks_confirms_and_the_worker_runs_the_dry_run(staff_client, staff_user, monkeypatch, tmp_path):
+    # the dry run asks the registry for the digest of the commit's image
+    monkeypatch.setenv("PATH", path_with_registry(tmp_path))
     # given a confirmed click
     response = confirm(staff_client, "staging")
     run = DeployRun.objects.get()
     assert response["Location"] == f"/deploys/{run.pk}/"
-    assert (run.status, run.requested_by, run.git_ref, run.via) == ("queued", staff_user, "master", "command")
+    assert (run.status, run.requested_by, run.git_ref, run.via) == ("queued", staff_user, "main", "command")
 
     # when the worker picks it up
     call_command("deploy_worker", "--once")
@@ -128,6 +131,7 @@ def test_staff_clicks_confirms_and_the_worker_runs_the_dry_run(staff_client, sta
     assert run.exit_code == 0
     assert run.command == "make deploy-staging DRY_RUN=1"
     assert "helm upgrade --install berkeleytime charts/berkeleytime --namespace staging" in run.log
+    assert f"image.digest={REGISTRY_DIGEST}" in run.log
     assert run.image_tag
     assert f"image.tag={run.image_tag}" in run.log
     assert run.started_at >= run.created_at
@@ -263,7 +267,7 @@ def test_with_deploy_via_github_the_worker_dispatches_the_workflow(staff_client,
     assert request["headers"]["Authorization"] == "Bearer ghs_from_the_environment"
     assert request["headers"]["Accept"] == "application/vnd.github+json"
     run = DeployRun.objects.get()
-    assert github.json() == {"ref": "master", "inputs": {"dashboard_run": str(run.pk), "dry_run": "true"}}
+    assert github.json() == {"ref": "main", "inputs": {"dashboard_run": str(run.pk), "dry_run": "true"}}
     assert run.status == "dispatched"
     assert "deploy-production.yml" in run.log
     assert "github.com/asuc-octo/berkeleytime/actions/workflows/deploy-production.yml" in run.log
