@@ -51,9 +51,15 @@ import: install ## Import the whole data set into DATABASE_URL
 services: ## Make sure PostgreSQL, Redis, Chromium and Prometheus are there for the tests
 	bash tests/ensure-services.sh prometheus
 
-lint: install ## ruff, and a check that no model change lacks its migration
+# YAML that yamllint reads: not Helm templates (not YAML until rendered).
+YAML_LINTED := .github charts/addons $(wildcard charts/*/values*.yaml) $(KUBE_DIR)
+
+lint: install ## ruff, actionlint+shellcheck, zizmor, yamllint, and a check that no model change lacks its migration
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	PATH="$(abspath $(VENV))/bin:$$PATH" $(VENV)/bin/actionlint -shellcheck shellcheck
+	$(VENV)/bin/zizmor --offline --config zizmor.yml --persona pedantic .github/workflows
+	$(VENV)/bin/yamllint --format parsable $(YAML_LINTED)
 	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) manage.py makemigrations --check --dry-run
 
 test: install node_modules/.installed services lint deploy-tools ## Run the whole test suite against real PostgreSQL, Redis and Chromium
