@@ -18,23 +18,32 @@ TEST_REDIS_URL ?= $(or $(REDIS_URL),redis://127.0.0.1:6379/1)
 
 include deploy.mk
 
-.PHONY: help install run manage standin test lint services import bench clean
+.PHONY: help install lock run manage standin test lint services import bench clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 22
 
+# requirements-dev.txt locks every package, with hashes (pip included): pip
+# refuses anything unlisted or altered, and pip-sync removes what the lock
+# no longer lists, so the virtualenv is exactly the lock.
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.txt
+	$(VENV)/bin/pip-sync --quiet --pip-args "--require-hashes" requirements-dev.txt
 	touch $@
+
+PIP_COMPILE = $(VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links
 
 # axe-core for the page tests' accessibility checks (package.json, pinned in package-lock.json).
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-install: $(VENV)/.installed ## Create the virtualenv and install the pinned dependencies
+install: $(VENV)/.installed ## Create the virtualenv and install the locked dependencies (hashes required)
+
+lock: $(VENV)/.installed ## After editing requirements*.in: re-lock requirements.txt (the image) and requirements-dev.txt
+	PIP_FIND_LINKS= $(PIP_COMPILE) --output-file requirements.txt requirements.in
+	PIP_FIND_LINKS= $(PIP_COMPILE) --output-file requirements-dev.txt requirements-dev.in
 
 run: install ## Migrate, import the real data and serve on http://$(HOST):$(PORT) (embedded PostgreSQL without DATABASE_URL)
 	$(PY) -m berkeleytime.devserver --host $(HOST) --port $(PORT)
