@@ -3,8 +3,9 @@ deploy to a GitHub Actions workflow.
 
 DEPLOY_VIA=command (the default) runs DEPLOY_COMMANDS[environment] (the
 Makefile's deploy targets) in DEPLOY_WORKDIR, streaming its output into the
-run's log; DEPLOY_DRY_RUN adds DRY_RUN=1, so make prints the commands and runs
-none. A non-zero exit code fails the run.
+run's log; DEPLOY_DRY_RUN adds DRY_RUN=1, so make runs only its read-only
+lookups (the registry's digest, what staging runs) and prints the upgrade it
+would run, with that digest. A non-zero exit code fails the run.
 
 DEPLOY_VIA=github asks GitHub to run GITHUB_WORKFLOWS[environment] on the run's
 git ref (workflow_dispatch); the run is then "dispatched" and its log links to
@@ -32,7 +33,7 @@ from . import services
 from .models import DeployRun
 
 FLUSH_SECONDS = 0.5
-# `helm upgrade ... --set-string image.tag=0a1b2c3`, as set -x or DRY_RUN prints it.
+# `helm upgrade ... --set-string image.tag=<commit>`, as the deploy targets print it.
 IMAGE_TAG = re.compile(r"image\.tag=([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})(?=\s|$)")
 
 
