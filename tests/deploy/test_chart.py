@@ -345,6 +345,99 @@ def test_migrations_run_as_a_hook_before_install_and_upgrade(rendered, environme
     assert env["ALLOWED_HOSTS"]["value"] == configmap["ALLOWED_HOSTS"] + ",$(POD_IP)"
 
 
+DIGEST = "sha256:" + "0123456789abcdef" * 4
+REVISION = "0123456789abcdef0123456789abcdef01234567"
+
+
+def containers_of(template: dict) -> list[dict]:
+    return template["spec"].get("initContainers", []) + template["spec"]["containers"]
+
+
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_a_digest_pins_every_container_and_the_revision_annotates_every_workload(environment):
+    docs = render(
+        environment, "--set-string", f"image.digest={DIGEST}", "--set-string", f"image.revision={REVISION}",
+        "--set-string", "image.tag=0a1b2c3",
+    )  # fmt: skip
+
+    pods = pod_templates(docs)
+    assert len(pods) >= (2 if environment == "staging" else 10)
+    for name, template in pods:
+        for container in containers_of(template):
+            assert container["image"] == f"ghcr.io/asuc-octo/berkeleytime@{DIGEST}", name
+            assert container["imagePullPolicy"] == "IfNotPresent", name
+    for doc in docs:
+        if doc["kind"] in ("Deployment", "Job", "CronJob"):
+            assert doc["metadata"]["annotations"]["berkeleytime.com/revision"] == REVISION, doc["metadata"]["name"]
+    # the tag still names the build
+    web = one(docs, "Deployment", "berkeleytime-web")
+    assert web["metadata"]["labels"]["app.kubernetes.io/version"] == "0a1b2c3"
+    assert one(docs, "ConfigMap", "berkeleytime")["data"]["BT_RELEASE"] == "0a1b2c3"
+
+
+def test_without_a_digest_containers_pull_the_tag_and_workloads_carry_no_revision(rendered):
+    for name, template in pod_templates(rendered["production"]):
+        for container in containers_of(template):
+            assert container["image"].startswith("ghcr.io/asuc-octo/berkeleytime:"), name
+            assert container["imagePullPolicy"] == "Always", name
+    for doc in rendered["production"]:
+        assert "berkeleytime.com/revision" not in doc["metadata"].get("annotations", {})
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        ("image.digest=0123abc", "image.digest must be sha256:<64 lowercase hex>"),
+        (f"image.digest=sha256:{'A' * 64}", "image.digest must be sha256:<64 lowercase hex>"),
+        ("image.revision=0a1b2c3", "image.revision must be a full git commit"),
+    ],
+)
+def test_a_malformed_digest_or_revision_fails_the_render(setting, message):
+    result = helm_template("production", "--set-string", setting)
+
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_web_and_search_pods_wait_for_migrations_in_an_init_container(rendered, environment):
+    for component in ("web", "search"):
+        deployments = find(rendered[environment], "Deployment", f"berkeleytime-{component}")
+        if not deployments:
+            continue
+        spec = deployments[0]["spec"]["template"]["spec"]
+        (init,) = spec["initContainers"]
+        (server,) = spec["containers"]
+        assert init["args"] == ["wait-for-migrations"]
+        assert init["image"] == server["image"]
+        assert init["envFrom"] == server["envFrom"]
+        assert env_of(init)["DATABASE_URL"] == env_of(server)["DATABASE_URL"]
+        assert int(env_of(init)["MIGRATIONS_WAIT_TIMEOUT"]["value"]) > 0
+        assert init["securityContext"] == server["securityContext"]
+
+
+def test_a_plain_migrate_job_is_named_after_the_digest_and_its_template_ignores_config():
+    def job(*extra):
+        docs = render("production", "--set", "migrations.hook=false", *extra)
+        (found,) = find(docs, "Job")
+        return found
+
+    pinned = job("--set-string", f"image.digest={DIGEST}")
+    assert pinned["metadata"]["name"] == "berkeleytime-migrate-0123456789ab"
+    assert "helm.sh/hook" not in pinned["metadata"].get("annotations", {})
+    (container,) = pinned["spec"]["template"]["spec"]["containers"]
+    assert container["envFrom"] == [{"configMapRef": {"name": "berkeleytime"}}]
+
+    reconfigured = job("--set-string", f"image.digest={DIGEST}", "--set", "config.logLevel=WARNING")
+    assert reconfigured["metadata"]["name"] == pinned["metadata"]["name"]
+    assert reconfigured["spec"]["template"] == pinned["spec"]["template"]
+
+    rebuilt = job("--set-string", f"image.digest=sha256:{'f' * 64}")
+    assert rebuilt["metadata"]["name"] == "berkeleytime-migrate-ffffffffffff"
+
+    assert job()["metadata"]["name"] == "berkeleytime-migrate-1-0-0"
+
+
 def test_pods_carry_standard_labels_and_prometheus_annotations(rendered):
     docs = rendered["production"]
     for doc in docs:
