@@ -73,6 +73,14 @@ test -n "$$image"
 $(HELM) upgrade --install $(RELEASE) $(CHART) --namespace production --values $(CHART)/values-production.yaml --set-string image.repository="$${image%:*}" --set-string image.tag="$${image##*:}" --atomic --wait --timeout $(HELM_TIMEOUT)
 endef
 
+# Run a CronJob once, now, and wait for it: $(call cronjob_now_commands,namespace,cronjob,timeout)
+define cronjob_now_commands
+job=$(2)-manual-$$(date -u +%Y%m%d%H%M%S)
+$(KUBECTL) --namespace $(1) create job "$$job" --from=cronjob/$(RELEASE)-$(2)
+$(KUBECTL) --namespace $(1) wait job/"$$job" --for=condition=complete --timeout=$(3)
+$(KUBECTL) --namespace $(1) logs job/"$$job" --all-containers --prefix
+endef
+
 rollback_commands = $(HELM) rollback $(RELEASE)$(if $(REVISION), $(REVISION)) --namespace $(1) --wait --timeout $(HELM_TIMEOUT)
 
 define addons_commands
@@ -92,7 +100,7 @@ $(HELM) upgrade --install kube-prometheus-stack prometheus-community/kube-promet
 $(HELM) upgrade --install kubernetes-dashboard kubernetes-dashboard/kubernetes-dashboard --version $(KUBERNETES_DASHBOARD_VERSION) --namespace kubernetes-dashboard --create-namespace --values $(ADDONS)/kubernetes-dashboard.yaml --wait
 endef
 
-.PHONY: build push deploy-staging deploy-production rollback-staging rollback-production cluster-addons kube kube-image deploy-tools
+.PHONY: build push deploy-staging deploy-production rollback-staging rollback-production cluster-addons backup-production staging-refresh kube kube-image deploy-tools
 
 build: export DEPLOY_SCRIPT = $(build_commands)
 build: ## Build the image IMAGE:TAG (TAG defaults to the short git SHA; DRY_RUN=1 prints)
@@ -116,6 +124,14 @@ rollback-staging: $(helm_prereq) ## Roll staging back to the previous release, o
 
 rollback-production: export DEPLOY_SCRIPT = $(call rollback_commands,production)
 rollback-production: $(helm_prereq) ## Roll production back to the previous release, or to REVISION (DRY_RUN=1 prints)
+	$(run_deploy_script)
+
+backup-production: export DEPLOY_SCRIPT = $(call cronjob_now_commands,production,database-backup,60m)
+backup-production: $(helm_prereq) ## Back production's database up to the bucket now (its nightly CronJob, run once; DRY_RUN=1 prints)
+	$(run_deploy_script)
+
+staging-refresh: export DEPLOY_SCRIPT = $(call cronjob_now_commands,staging,staging-refresh,60m)
+staging-refresh: $(helm_prereq) ## Replace staging's database by production's newest backup and migrate it, now (DRY_RUN=1 prints)
 	$(run_deploy_script)
 
 cluster-addons: export DEPLOY_SCRIPT = $(addons_commands)

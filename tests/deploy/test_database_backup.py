@@ -215,3 +215,37 @@ def test_the_script_says_how_to_call_it():
     assert result.returncode == 1
     assert "usage:" in result.stderr
     assert "restore DIR DATABASE_URL" in result.stderr
+
+
+KUBECTL_STANDIN = textwrap.dedent(
+    """\
+    #!/usr/bin/env bash
+    # records each call, one line of arguments each
+    printf '%s\\n' "$*" >> "$KUBECTL_CALLS"
+    """
+)
+
+
+@pytest.mark.parametrize(
+    ("target", "namespace", "cronjob"),
+    [("staging-refresh", "staging", "staging-refresh"), ("backup-production", "production", "database-backup")],
+)
+def test_the_make_target_runs_the_cronjob_once_and_waits_for_it(target, namespace, cronjob, tmp_path):
+    kubectl = tmp_path / "kubectl"
+    kubectl.write_text(KUBECTL_STANDIN)
+    kubectl.chmod(0o755)
+    calls = tmp_path / "calls"
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
+
+    result = subprocess.run(
+        ["make", "--no-print-directory", target, f"KUBECTL={kubectl}", f"HELM={kubectl}"],
+        cwd=BASE_DIR, env={**env, "KUBECTL_CALLS": str(calls)}, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+
+    assert result.returncode == 0, result.stderr
+    create, wait, logs = calls.read_text().splitlines()
+    job = create.split()[4]
+    assert job.startswith(f"{cronjob}-manual-")
+    assert create == f"--namespace {namespace} create job {job} --from=cronjob/berkeleytime-{cronjob}"
+    assert wait == f"--namespace {namespace} wait job/{job} --for=condition=complete --timeout=60m"
+    assert logs == f"--namespace {namespace} logs job/{job} --all-containers --prefix"

@@ -46,10 +46,12 @@ def files(directory) -> dict[str, str]:
 
 
 def containers(docs: list[dict]) -> list[tuple[str, dict]]:
+    """(workload, container) for every container running the app's image (not the backup tools' images)."""
     found = []
     for name, template in pod_templates(docs):
         for container in template["spec"].get("initContainers", []) + template["spec"]["containers"]:
-            found.append((name, container))
+            if not container["image"].startswith(("postgres:", "gcr.io/google.com/cloudsdktool/")):
+                found.append((name, container))
     return found
 
 

@@ -411,3 +411,71 @@ spec:
     {{- toYaml . | nindent 4 }}
     {{- end }}
 {{- end }}
+
+{{/*
+One container of the backup and staging refresh pods, running
+files/database-backup.sh from the ConfigMap with the given image.
+Call with (dict "root" $ "name" "dump" "image" "postgres:..." "args" (list ...) "databaseUrl" BOOL).
+*/}}
+{{- define "berkeleytime.databaseToolContainer" -}}
+{{- $root := .root -}}
+- name: {{ .name }}
+  image: {{ .image }}
+  imagePullPolicy: IfNotPresent
+  command: ["bash", "/scripts/database-backup.sh"]
+  args:
+    {{- toYaml .args | nindent 4 }}
+  env:
+    - name: HOME
+      value: /tmp
+    - name: CLOUDSDK_CONFIG
+      value: /tmp/gcloud
+    - name: BACKUP_BUCKET
+      value: {{ required "databaseBackup.bucket is required" $root.Values.databaseBackup.bucket | quote }}
+    {{- if .databaseUrl }}
+    - name: DATABASE_URL
+      valueFrom:
+        secretKeyRef:
+          name: {{ $root.Values.existingSecret.name }}
+          key: {{ $root.Values.existingSecret.databaseUrlKey }}
+    {{- end }}
+  resources:
+    {{- toYaml $root.Values.databaseBackup.resources | nindent 4 }}
+  securityContext:
+    {{- toYaml $root.Values.securityContext | nindent 4 }}
+  volumeMounts:
+    - name: tmp
+      mountPath: /tmp
+    - name: scripts
+      mountPath: /scripts
+      readOnly: true
+    - name: backup
+      mountPath: /backup
+{{- end }}
+
+{{/* Pod-level settings and volumes of the backup and staging refresh pods. */}}
+{{- define "berkeleytime.databaseToolPodCommon" -}}
+{{- with .Values.imagePullSecrets }}
+imagePullSecrets:
+  {{- range . }}
+  - name: {{ . }}
+  {{- end }}
+{{- end }}
+serviceAccountName: {{ include "berkeleytime.fullname" . }}-database-backup
+automountServiceAccountToken: false
+enableServiceLinks: false
+restartPolicy: Never
+securityContext:
+  {{- toYaml .Values.podSecurityContext | nindent 2 }}
+volumes:
+  - name: tmp
+    emptyDir:
+      sizeLimit: {{ .Values.tmpSizeLimit }}
+  - name: backup
+    emptyDir:
+      sizeLimit: {{ .Values.databaseBackup.scratchSizeLimit }}
+  - name: scripts
+    configMap:
+      name: {{ include "berkeleytime.fullname" . }}-database-scripts
+      defaultMode: 0555
+{{- end }}
