@@ -9,6 +9,12 @@
 # With arguments (the chart's jobs, e.g. `python manage.py import_all`): run
 # them as given, without the migration check, so the migrate job itself works.
 #
+# `wait-for-migrations` (the web and search pods' init container): retry
+# `migrate --check` every MIGRATIONS_WAIT_INTERVAL seconds (default 5) until it
+# passes, then exit 0, so a pod started before its migrate Job finished shows
+# Init rather than CrashLoopBackOff. After MIGRATIONS_WAIT_TIMEOUT seconds
+# (default 900) it exits 1 with the reason.
+#
 # Environment:
 #   WEB_CONCURRENCY   gunicorn workers; default 2 per CPU core
 #   PORT              port to listen on; default 8000
@@ -23,6 +29,24 @@
 # gunicorn.conf.py gives gunicorn's own lines the same JSON format.
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")"
+
+if [ "${1:-}" = "wait-for-migrations" ]; then
+  timeout=${MIGRATIONS_WAIT_TIMEOUT:-900}
+  interval=${MIGRATIONS_WAIT_INTERVAL:-5}
+  deadline=$((SECONDS + timeout))
+  until output=$(python manage.py migrate --check 2>&1); do
+    if [ "$SECONDS" -ge "$deadline" ]; then
+      echo "docker-entrypoint: gave up after ${timeout}s waiting for migrations: the database still" \
+        "lacks migrations this code needs (is the migrate Job for this image running?) or cannot be" \
+        "reached. Last \`migrate --check\`: $(printf "%s" "${output:-no output}" | tail -n 1)" >&2
+      exit 1
+    fi
+    echo "docker-entrypoint: waiting for migrations ($((deadline - SECONDS))s left)" >&2
+    sleep "$interval"
+  done
+  echo "docker-entrypoint: every migration is applied" >&2
+  exit 0
+fi
 
 if [ "$#" -gt 0 ]; then
   exec "$@"

@@ -157,7 +157,7 @@ def test_every_pod_runs_locked_down(rendered):
             assert pod["securityContext"]["seccompProfile"] == {"type": "RuntimeDefault"}, where
             assert pod["automountServiceAccountToken"] is False, where
             volumes = {volume["name"]: volume for volume in pod["volumes"]}
-            for container in pod["containers"]:
+            for container in pod.get("initContainers", []) + pod["containers"]:
                 context = container["securityContext"]
                 assert context["runAsNonRoot"] is True, where
                 assert context["readOnlyRootFilesystem"] is True, where
@@ -178,12 +178,14 @@ def test_no_secret_value_is_rendered_or_kept_in_values(rendered):
         for value in configmap["data"].values():
             assert not CREDENTIALS_IN_URL.search(value), value
         for name, template in pod_templates(docs):
-            for container in template["spec"]["containers"]:
+            for container in template["spec"].get("initContainers", []) + template["spec"]["containers"]:
                 env = env_of(container)
                 for setting in SECRET_SETTINGS & env.keys():
                     reference = env[setting]["valueFrom"]["secretKeyRef"]
                     assert reference["name"] == "berkeleytime", f"{environment} {name} {setting}"
                     assert "value" not in env[setting]
+                if not container["image"].startswith(APP_IMAGE):
+                    continue  # the backup tools (postgres, gcloud) read only what they need
                 assert {"SECRET_KEY", "DATABASE_URL"} <= env.keys(), f"{environment} {name}"
                 # the Redis URL is assembled around the password from the Secret, never written out
                 assert env["REDIS_URL"]["value"].startswith("redis://:$(REDIS_PASSWORD)@")
@@ -236,9 +238,10 @@ def test_staging_and_production_differ_where_they_must(rendered):
     # staging is one pod; production autoscales
     assert web["staging"]["spec"]["replicas"] == 1
     assert not find(rendered["staging"], "HorizontalPodAutoscaler")
-    # they share the database, so only production imports and reindexes it
-    assert not find(rendered["staging"], "CronJob")
+    # only production imports, syncs and reindexes, and backs its database up; staging restores that backup
+    assert {doc["metadata"]["name"] for doc in find(rendered["staging"], "CronJob")} == {"berkeleytime-staging-refresh"}
     assert {doc["metadata"]["name"] for doc in find(rendered["production"], "CronJob")} == {
+        "berkeleytime-database-backup",
         "berkeleytime-import",
         "berkeleytime-reindex",
         "berkeleytime-sis-terms",
@@ -343,6 +346,111 @@ def test_migrations_run_as_a_hook_before_install_and_upgrade(rendered, environme
         if name != "ALLOWED_HOSTS":
             assert env[name]["value"] == value
     assert env["ALLOWED_HOSTS"]["value"] == configmap["ALLOWED_HOSTS"] + ",$(POD_IP)"
+
+
+DIGEST = "sha256:" + "0123456789abcdef" * 4
+APP_IMAGE = "ghcr.io/asuc-octo/berkeleytime"
+TOOL_IMAGES = {
+    yaml.safe_load((CHART / "values.yaml").read_text())["databaseBackup"][image]
+    for image in ("postgresImage", "gcloudImage")
+}
+REVISION = "0123456789abcdef0123456789abcdef01234567"
+
+
+def containers_of(template: dict) -> list[dict]:
+    return template["spec"].get("initContainers", []) + template["spec"]["containers"]
+
+
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_a_digest_pins_every_container_and_the_revision_annotates_every_workload(environment):
+    docs = render(
+        environment, "--set-string", f"image.digest={DIGEST}", "--set-string", f"image.revision={REVISION}",
+        "--set-string", "image.tag=0a1b2c3",
+    )  # fmt: skip
+
+    pods = pod_templates(docs)
+    assert len(pods) >= (3 if environment == "staging" else 11)
+    app_containers = 0
+    for name, template in pods:
+        for container in containers_of(template):
+            if container["image"] in TOOL_IMAGES:
+                continue  # the backup tools, pinned by their own digests
+            assert container["image"] == f"{APP_IMAGE}@{DIGEST}", name
+            assert container["imagePullPolicy"] == "IfNotPresent", name
+            app_containers += 1
+    assert app_containers == (4 if environment == "staging" else 12)
+    for doc in docs:
+        if doc["kind"] in ("Deployment", "Job", "CronJob"):
+            assert doc["metadata"]["annotations"]["berkeleytime.com/revision"] == REVISION, doc["metadata"]["name"]
+    # the tag still names the build
+    web = one(docs, "Deployment", "berkeleytime-web")
+    assert web["metadata"]["labels"]["app.kubernetes.io/version"] == "0a1b2c3"
+    assert one(docs, "ConfigMap", "berkeleytime")["data"]["BT_RELEASE"] == "0a1b2c3"
+
+
+def test_without_a_digest_containers_pull_the_tag_and_workloads_carry_no_revision(rendered):
+    for name, template in pod_templates(rendered["production"]):
+        for container in containers_of(template):
+            if container["image"] in TOOL_IMAGES:
+                continue
+            assert container["image"].startswith(f"{APP_IMAGE}:"), name
+            assert container["imagePullPolicy"] == "Always", name
+    for doc in rendered["production"]:
+        assert "berkeleytime.com/revision" not in doc["metadata"].get("annotations", {})
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        ("image.digest=0123abc", "image.digest must be sha256:<64 lowercase hex>"),
+        (f"image.digest=sha256:{'A' * 64}", "image.digest must be sha256:<64 lowercase hex>"),
+        ("image.revision=0a1b2c3", "image.revision must be a full git commit"),
+    ],
+)
+def test_a_malformed_digest_or_revision_fails_the_render(setting, message):
+    result = helm_template("production", "--set-string", setting)
+
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_web_and_search_pods_wait_for_migrations_in_an_init_container(rendered, environment):
+    for component in ("web", "search"):
+        deployments = find(rendered[environment], "Deployment", f"berkeleytime-{component}")
+        if not deployments:
+            continue
+        spec = deployments[0]["spec"]["template"]["spec"]
+        (init,) = spec["initContainers"]
+        (server,) = spec["containers"]
+        assert init["args"] == ["wait-for-migrations"]
+        assert init["image"] == server["image"]
+        assert init["envFrom"] == server["envFrom"]
+        assert env_of(init)["DATABASE_URL"] == env_of(server)["DATABASE_URL"]
+        assert int(env_of(init)["MIGRATIONS_WAIT_TIMEOUT"]["value"]) > 0
+        assert init["securityContext"] == server["securityContext"]
+
+
+def test_a_plain_migrate_job_is_named_after_the_digest_and_its_template_ignores_config():
+    def job(*extra):
+        docs = render("production", "--set", "migrations.hook=false", *extra)
+        (found,) = find(docs, "Job")
+        return found
+
+    pinned = job("--set-string", f"image.digest={DIGEST}")
+    assert pinned["metadata"]["name"] == "berkeleytime-migrate-0123456789ab"
+    assert "helm.sh/hook" not in pinned["metadata"].get("annotations", {})
+    (container,) = pinned["spec"]["template"]["spec"]["containers"]
+    assert container["envFrom"] == [{"configMapRef": {"name": "berkeleytime"}}]
+
+    reconfigured = job("--set-string", f"image.digest={DIGEST}", "--set", "config.logLevel=WARNING")
+    assert reconfigured["metadata"]["name"] == pinned["metadata"]["name"]
+    assert reconfigured["spec"]["template"] == pinned["spec"]["template"]
+
+    rebuilt = job("--set-string", f"image.digest=sha256:{'f' * 64}")
+    assert rebuilt["metadata"]["name"] == "berkeleytime-migrate-ffffffffffff"
+
+    assert job()["metadata"]["name"] == "berkeleytime-migrate-1-0-0"
 
 
 def test_pods_carry_standard_labels_and_prometheus_annotations(rendered):
@@ -468,3 +576,74 @@ def test_the_api_ingress_limits_each_client_and_shares_the_certificate(rendered,
     config = one(docs, "ConfigMap", "berkeleytime")["data"]
     assert config["TRUSTED_PROXY_COUNT"] == "1"
     assert re.fullmatch(r"\d+/(s|sec|m|min|h|hour|d|day)", config["API_RATE_BURST"])
+
+
+def containers_by_name(cronjob: dict) -> dict[str, dict]:
+    pod = cronjob["spec"]["jobTemplate"]["spec"]["template"]["spec"]
+    return {container["name"]: container for container in pod.get("initContainers", []) + pod["containers"]}
+
+
+def test_production_backs_its_database_up_nightly_to_the_bucket_staging_restores_from(rendered):
+    production, staging = rendered["production"], rendered["staging"]
+    backup = one(production, "CronJob", "berkeleytime-database-backup")
+    refresh = one(staging, "CronJob", "berkeleytime-staging-refresh")
+    pod = backup["spec"]["jobTemplate"]["spec"]["template"]["spec"]
+
+    # dump (postgres) first, then upload (gcloud), both running the chart's script
+    assert [c["name"] for c in pod["initContainers"]] == ["dump"]
+    assert [c["name"] for c in pod["containers"]] == ["upload"]
+    steps = containers_by_name(backup)
+    assert steps["dump"]["image"].startswith("postgres:15.")
+    assert steps["upload"]["image"].startswith("gcr.io/google.com/cloudsdktool/google-cloud-cli:")
+    for container in steps.values():
+        assert re.search(r"@sha256:[0-9a-f]{64}$", container["image"]), container["name"]
+        assert container["command"] == ["bash", "/scripts/database-backup.sh"]
+    assert steps["dump"]["args"] == ["dump", "$(DATABASE_URL)", "/backup"]
+    assert env_of(steps["dump"])["DATABASE_URL"]["valueFrom"]["secretKeyRef"]["name"] == "berkeleytime"
+    assert "DATABASE_URL" not in env_of(steps["upload"])  # the bucket side never sees the database
+    assert steps["upload"]["args"] == ["upload", "/backup", "$(BACKUP_BUCKET)"]
+
+    # the same bucket, read by staging's refresh: download, restore, then this image's migrations
+    bucket = env_of(steps["upload"])["BACKUP_BUCKET"]["value"]
+    assert bucket.startswith("gs://")
+    refresh_steps = containers_by_name(refresh)
+    assert list(refresh_steps) == ["download", "restore", "migrate"]
+    assert env_of(refresh_steps["download"])["BACKUP_BUCKET"]["value"] == bucket
+    assert refresh_steps["restore"]["args"] == ["restore", "/backup", "$(DATABASE_URL)"]
+    assert refresh_steps["migrate"]["args"] == ["python", "manage.py", "migrate", "--noinput"]
+    web = one(staging, "Deployment", "berkeleytime-web")["spec"]["template"]["spec"]["containers"][0]
+    assert refresh_steps["migrate"]["image"] == web["image"]
+    # the refresh starts after the backup has had its time
+    backup_minute = minutes_of_day(backup["spec"]["schedule"]).pop()
+    refresh_minute = minutes_of_day(refresh["spec"]["schedule"]).pop()
+    assert refresh_minute * 60 >= backup_minute * 60 + backup["spec"]["jobTemplate"]["spec"]["activeDeadlineSeconds"]
+    assert backup["spec"]["timeZone"] == refresh["spec"]["timeZone"]
+
+    # the script they run is the chart's file, and each environment has its own Google identity
+    for docs in (production, staging):
+        scripts = one(docs, "ConfigMap", "berkeleytime-database-scripts")["data"]["database-backup.sh"]
+        assert scripts == (CHART / "files" / "database-backup.sh").read_text()
+        pod = (backup if docs is production else refresh)["spec"]["jobTemplate"]["spec"]["template"]["spec"]
+        assert pod["serviceAccountName"] == "berkeleytime-database-backup"
+    identities = {
+        env: one(docs, "ServiceAccount", "berkeleytime-database-backup")["metadata"]["annotations"][
+            "iam.gke.io/gcp-service-account"
+        ]
+        for env, docs in rendered.items()
+    }
+    assert identities["staging"] != identities["production"]
+    assert all(identity.endswith(".iam.gserviceaccount.com") for identity in identities.values())
+
+
+def test_staging_no_longer_shares_productions_database():
+    for environment in ENVIRONMENTS:
+        text = (CHART / f"values-{environment}.yaml").read_text()
+        assert "shares this Cloud SQL database" not in text
+        assert "reads and writes production's" not in text
+
+
+def test_the_chart_refuses_a_staging_refresh_in_production():
+    result = helm_template("production", "--set", "stagingRefresh.enabled=true")
+
+    assert result.returncode != 0
+    assert "never enable it in production" in result.stderr

@@ -29,8 +29,40 @@
 {{- $tag }}
 {{- end }}
 
+{{/*
+The image every container runs: <repository>@<digest> when image.digest is
+set (the tag then only names the build, in labels and BT_RELEASE), else
+<repository>:<tag>.
+*/}}
 {{- define "berkeleytime.image" -}}
+{{- with .Values.image.digest }}
+{{- if not (regexMatch "^sha256:[0-9a-f]{64}$" .) }}
+{{- fail (printf "image.digest must be sha256:<64 lowercase hex>, not %q" .) }}
+{{- end }}
+{{- printf "%s@%s" $.Values.image.repository . }}
+{{- else }}
 {{- printf "%s:%s" .Values.image.repository (include "berkeleytime.tag" .) }}
+{{- end }}
+{{- end }}
+
+{{/* Pull policy: a digest never changes what it names, so a cached copy is the image. */}}
+{{- define "berkeleytime.pullPolicy" -}}
+{{- if .Values.image.digest }}IfNotPresent{{ else }}{{ .Values.image.pullPolicy }}{{ end }}
+{{- end }}
+
+{{/*
+Annotations on every workload (Deployment, Job, CronJob): the git commit the
+image was built from, when image.revision is set. Renders an `annotations:`
+block, or nothing. Call with the root context.
+*/}}
+{{- define "berkeleytime.workloadAnnotations" -}}
+{{- with .Values.image.revision }}
+{{- if not (regexMatch "^[0-9a-f]{40}([0-9a-f]{24})?$" .) }}
+{{- fail (printf "image.revision must be a full git commit (40 hex), not %q" .) }}
+{{- end }}
+annotations:
+  berkeleytime.com/revision: {{ . | quote }}
+{{- end }}
 {{- end }}
 
 {{- define "berkeleytime.labels" -}}
@@ -218,10 +250,33 @@ spec:
           {{- include "berkeleytime.selectorLabels" $root | nindent 10 }}
           app.kubernetes.io/component: {{ .component }}
   {{- end }}
+  {{- if $root.Values.migrations.waitInitContainer }}
+  # Until the migrate Job has applied this code's migrations the pod shows
+  # Init:0/1, not CrashLoopBackOff; it fails after migrations.waitTimeoutSeconds.
+  initContainers:
+    - name: wait-for-migrations
+      image: {{ include "berkeleytime.image" $root }}
+      imagePullPolicy: {{ include "berkeleytime.pullPolicy" $root }}
+      args: ["wait-for-migrations"]
+      envFrom:
+        - configMapRef:
+            name: {{ include "berkeleytime.fullname" $root }}
+      env:
+        {{- include "berkeleytime.env" (dict "root" $root "inline" false) | nindent 8 }}
+        - name: MIGRATIONS_WAIT_TIMEOUT
+          value: {{ $root.Values.migrations.waitTimeoutSeconds | quote }}
+      resources:
+        {{- toYaml $root.Values.migrations.waitResources | nindent 8 }}
+      securityContext:
+        {{- toYaml $root.Values.securityContext | nindent 8 }}
+      volumeMounts:
+        - name: tmp
+          mountPath: /tmp
+  {{- end }}
   containers:
     - name: {{ .component }}
       image: {{ include "berkeleytime.image" $root }}
-      imagePullPolicy: {{ $root.Values.image.pullPolicy }}
+      imagePullPolicy: {{ include "berkeleytime.pullPolicy" $root }}
       ports:
         - name: http
           containerPort: {{ $root.Values.containerPort }}
@@ -299,14 +354,25 @@ spec:
 A job's pod: one container running `args` through the image's entrypoint.
 Call with (dict "root" $ "component" "import" "args" (list ...) "resources" ...
 "envFromConfigMap" true "volumes" (list) "volumeMounts" (list) "extraEnv" (list)).
+"stable" true leaves out what changes without the image changing (the
+config checksum, the chart label), for a Job whose template must stay the
+same for as long as its image does.
 */}}
 {{- define "berkeleytime.jobPodTemplate" -}}
 {{- $root := .root -}}
 metadata:
+  {{- if not .stable }}
   annotations:
     checksum/config: {{ include (print $root.Template.BasePath "/configmap.yaml") $root | sha256sum }}
+  {{- end }}
   labels:
+    {{- if .stable }}
+    {{- include "berkeleytime.selectorLabels" $root | nindent 4 }}
+    app.kubernetes.io/version: {{ include "berkeleytime.tag" $root | trunc 63 | quote }}
+    app.kubernetes.io/part-of: berkeleytime
+    {{- else }}
     {{- include "berkeleytime.labels" $root | nindent 4 }}
+    {{- end }}
     app.kubernetes.io/component: {{ .component }}
 spec:
   {{- include "berkeleytime.podSpecCommon" $root | trim | nindent 2 }}
@@ -314,7 +380,7 @@ spec:
   containers:
     - name: {{ .component }}
       image: {{ include "berkeleytime.image" $root }}
-      imagePullPolicy: {{ $root.Values.image.pullPolicy }}
+      imagePullPolicy: {{ include "berkeleytime.pullPolicy" $root }}
       args:
         {{- toYaml .args | nindent 8 }}
       {{- if .envFromConfigMap }}
@@ -344,4 +410,72 @@ spec:
     {{- with .volumes }}
     {{- toYaml . | nindent 4 }}
     {{- end }}
+{{- end }}
+
+{{/*
+One container of the backup and staging refresh pods, running
+files/database-backup.sh from the ConfigMap with the given image.
+Call with (dict "root" $ "name" "dump" "image" "postgres:..." "args" (list ...) "databaseUrl" BOOL).
+*/}}
+{{- define "berkeleytime.databaseToolContainer" -}}
+{{- $root := .root -}}
+- name: {{ .name }}
+  image: {{ .image }}
+  imagePullPolicy: IfNotPresent
+  command: ["bash", "/scripts/database-backup.sh"]
+  args:
+    {{- toYaml .args | nindent 4 }}
+  env:
+    - name: HOME
+      value: /tmp
+    - name: CLOUDSDK_CONFIG
+      value: /tmp/gcloud
+    - name: BACKUP_BUCKET
+      value: {{ required "databaseBackup.bucket is required" $root.Values.databaseBackup.bucket | quote }}
+    {{- if .databaseUrl }}
+    - name: DATABASE_URL
+      valueFrom:
+        secretKeyRef:
+          name: {{ $root.Values.existingSecret.name }}
+          key: {{ $root.Values.existingSecret.databaseUrlKey }}
+    {{- end }}
+  resources:
+    {{- toYaml $root.Values.databaseBackup.resources | nindent 4 }}
+  securityContext:
+    {{- toYaml $root.Values.securityContext | nindent 4 }}
+  volumeMounts:
+    - name: tmp
+      mountPath: /tmp
+    - name: scripts
+      mountPath: /scripts
+      readOnly: true
+    - name: backup
+      mountPath: /backup
+{{- end }}
+
+{{/* Pod-level settings and volumes of the backup and staging refresh pods. */}}
+{{- define "berkeleytime.databaseToolPodCommon" -}}
+{{- with .Values.imagePullSecrets }}
+imagePullSecrets:
+  {{- range . }}
+  - name: {{ . }}
+  {{- end }}
+{{- end }}
+serviceAccountName: {{ include "berkeleytime.fullname" . }}-database-backup
+automountServiceAccountToken: false
+enableServiceLinks: false
+restartPolicy: Never
+securityContext:
+  {{- toYaml .Values.podSecurityContext | nindent 2 }}
+volumes:
+  - name: tmp
+    emptyDir:
+      sizeLimit: {{ .Values.tmpSizeLimit }}
+  - name: backup
+    emptyDir:
+      sizeLimit: {{ .Values.databaseBackup.scratchSizeLimit }}
+  - name: scripts
+    configMap:
+      name: {{ include "berkeleytime.fullname" . }}-database-scripts
+      defaultMode: 0555
 {{- end }}
