@@ -8,10 +8,12 @@ from django.urls import Resolver404, resolve
 
 from tests.deploy.conftest import (
     CHART,
+    CRD_KINDS,
     ENVIRONMENTS,
     KUBE_VERSION,
     find,
     helm_template,
+    kinds_without_schema,
     one,
     pod_templates,
     render,
@@ -52,6 +54,7 @@ def test_rendered_manifests_validate_strictly(environment, tmp_path):
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "passed for resource deployment/berkeleytime-web" in result.stdout + result.stderr
+    assert kinds_without_schema(result.stdout + result.stderr) <= CRD_KINDS
 
 
 def test_the_validator_rejects_a_field_kubernetes_does_not_know(rendered, tmp_path):

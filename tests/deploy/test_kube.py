@@ -7,7 +7,16 @@ import shutil
 
 import pytest
 
-from tests.deploy.conftest import BASE_DIR, ENVIRONMENTS, KUBE_DIR, KUBE_VERSION, run, tool
+from tests.deploy.conftest import (
+    BASE_DIR,
+    CRD_KINDS,
+    ENVIRONMENTS,
+    KUBE_DIR,
+    KUBE_VERSION,
+    kinds_without_schema,
+    run,
+    tool,
+)
 
 CHECKOV_CONFIG = BASE_DIR / "charts" / "checkov.yaml"
 
@@ -39,6 +48,7 @@ def test_kube_validates_strictly():
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
     assert "passed for resource deployment/berkeleytime-web" in output
+    assert kinds_without_schema(output) == CRD_KINDS
 
 
 @pytest.fixture(scope="module")
