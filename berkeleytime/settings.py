@@ -442,9 +442,9 @@ PROMETHEUS_RATE_WINDOW = env.str("PROMETHEUS_RATE_WINDOW", default="5m")
 # defaults are where `kubectl port-forward` (the hint) puts them.
 DASHBOARD_LINKS = [
     {
-        "name": "Kubernetes dashboard",
-        "url": env.str("KUBERNETES_DASHBOARD_URL", default="https://localhost:8443/"),
-        "hint": "kubectl -n kubernetes-dashboard port-forward svc/kubernetes-dashboard-kong-proxy 8443:443",
+        "name": "Headlamp (cluster)",
+        "url": env.str("CLUSTER_UI_URL", default="http://localhost:4466/"),
+        "hint": "kubectl -n headlamp port-forward svc/headlamp 4466:80",
     },
     {
         "name": "Kibana (logs)",

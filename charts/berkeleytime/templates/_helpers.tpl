@@ -479,3 +479,22 @@ volumes:
       name: {{ include "berkeleytime.fullname" . }}-database-scripts
       defaultMode: 0555
 {{- end }}
+
+{{/*
+The public hosts as a YAML list of {host, service, api}: main and dashboard
+hosts go to the web pods, search hosts to the search pods; api is true where
+/api/ is served (every host but the dashboard's). Read with fromYamlArray.
+*/}}
+{{- define "berkeleytime.ingressRoutes" -}}
+{{- range .Values.hosts.main }}
+- {host: {{ . | quote }}, service: web, api: true}
+{{- end }}
+{{- range .Values.hosts.dashboard }}
+- {host: {{ . | quote }}, service: web, api: false}
+{{- end }}
+{{- if .Values.search.enabled }}
+{{- range .Values.hosts.search }}
+- {host: {{ . | quote }}, service: search, api: true}
+{{- end }}
+{{- end }}
+{{- end }}
