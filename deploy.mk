@@ -91,10 +91,10 @@ endef
 define staging_commands
 $(change_function)
 digest="$(DIGEST)"
-if [ -z "$$digest" ]; then digest=$$(docker buildx imagetools inspect $(IMAGE):$(COMMIT) --format '{{json .Manifest.Digest}}' | tr -d '"'); fi
+if [ -z "$$digest" ]; then digest=$$(docker buildx imagetools inspect $(IMAGE):$(COMMIT) --format '{{json .Manifest.Digest}}' | tr -d '"') || digest=""; fi
 [[ "$$digest" =~ $(digest_pattern) ]] || { echo "no image digest for $(IMAGE):$(COMMIT) (got '$$digest'): push it first, or pass DIGEST=sha256:..." >&2; exit 1; }
 echo "staging: $(IMAGE)@$$digest (commit $(COMMIT))"
-change $(HELM) upgrade --install $(RELEASE) $(CHART) --namespace staging --values $(CHART)/values-staging.yaml --set-string image.repository=$(IMAGE) --set-string image.digest=$$digest --set-string image.tag=$(TAG) --set-string image.revision=$(COMMIT) --atomic --wait --timeout $(HELM_TIMEOUT)
+change $(HELM) upgrade --install $(RELEASE) $(CHART) --namespace staging --values $(CHART)/values-staging.yaml --set-string image.repository=$(IMAGE) --set-string image.digest=$$digest --set-string image.tag=$(TAG) --set-string image.revision=$(COMMIT) --rollback-on-failure --wait --timeout $(HELM_TIMEOUT)
 endef
 
 # Production runs exactly the image staging runs, by digest, with the chart
@@ -113,7 +113,7 @@ git cat-file -e "$$revision^{commit}" || { echo "commit $$revision is not in thi
 chart_root=$$(mktemp -d); trap 'rm -rf "$$chart_root"' EXIT
 git archive "$$revision" $(CHART) | tar -x -C "$$chart_root"
 echo "production: $$repository@$$digest (commit $$revision, chart from that commit)"
-change $(HELM) upgrade --install $(RELEASE) "$$chart_root/$(CHART)" --namespace production --values "$$chart_root/$(CHART)/values-production.yaml" --set-string image.repository="$$repository" --set-string image.digest="$$digest" --set-string image.tag="$$revision" --set-string image.revision="$$revision" --atomic --wait --timeout $(HELM_TIMEOUT)
+change $(HELM) upgrade --install $(RELEASE) "$$chart_root/$(CHART)" --namespace production --values "$$chart_root/$(CHART)/values-production.yaml" --set-string image.repository="$$repository" --set-string image.digest="$$digest" --set-string image.tag="$$revision" --set-string image.revision="$$revision" --rollback-on-failure --wait --timeout $(HELM_TIMEOUT)
 endef
 
 # Run a CronJob once, now, and wait for it: $(call cronjob_now_commands,namespace,cronjob,timeout)

@@ -40,7 +40,9 @@ def render(args, environment: str, digest: str) -> list[str]:
         sys.exit(f"helm template failed for {environment}:\n{result.stderr}")
     documents = []
     for text in re.split(r"^---\s*$", result.stdout, flags=re.MULTILINE):
-        body = "\n".join(line for line in text.strip().splitlines() if not line.startswith("# Source:"))
+        # helm's nindent leaves blank lines of embedded files indented; in a block scalar a blank
+        # line means the same with or without those spaces, and yamllint refuses trailing ones
+        body = "\n".join(line.rstrip() for line in text.strip().splitlines() if not line.startswith("# Source:"))
         if yaml.safe_load(body):
             documents.append(body.strip() + "\n")
     return documents

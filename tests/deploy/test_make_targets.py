@@ -85,7 +85,7 @@ def staging_upgrade(digest: str, commit: str, image: str = IMAGE) -> str:
     return (
         f"{UPGRADE} --namespace staging --values charts/berkeleytime/values-staging.yaml"
         f" --set-string image.repository={image} --set-string image.digest={digest}"
-        f" --set-string image.tag={commit} --set-string image.revision={commit} --atomic --wait --timeout 10m"
+        f" --set-string image.tag={commit} --set-string image.revision={commit} --rollback-on-failure --wait --timeout 10m"
     )
 
 
@@ -336,7 +336,7 @@ def test_deploy_production_installs_stagings_digest_with_the_chart_of_stagings_c
     assert "--namespace production" in helm
     assert f"--set-string image.digest={DIGEST} " in helm
     assert "--set-string image.repository=registry.example:5000/bt/berkeleytime " in helm
-    assert "--atomic --wait" in helm
+    assert "--rollback-on-failure --wait" in helm
     # the chart installed is the commit's, file for file
     for name in ("Chart.yaml", "values.yaml", "values-production.yaml", "templates/web-deployment.yaml"):
         committed = run(["git", "show", f"{commit}:charts/berkeleytime/{name}"]).stdout
