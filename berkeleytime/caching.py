@@ -140,14 +140,20 @@ class CachedJSONMixin:
         return response
 
 
+def _signed_in(request) -> bool:
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated)
+
+
 def cached_page(view):
-    """For HTML pages that read the same for everybody (no sign-in, no form that posts):
+    """For HTML pages that read the same for everybody signed out (no form that posts):
     serve GETs from the cache as ready bytes, and cache successful pages, until the data
-    changes. Keys are the host, path and query, its parameters in any order."""
+    changes. Keys are the host, path and query, its parameters in any order. A signed-in
+    student's page (their account links, Save buttons and CSRF token) is never cached."""
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
-        if request.method not in ("GET", "HEAD") or not settings.PAGE_CACHE:
+        if request.method not in ("GET", "HEAD") or not settings.PAGE_CACHE or _signed_in(request):
             return view(request, *args, **kwargs)
         # The raw query (parsing it costs more than the rest of a hit), and the Host header that
         # CommonMiddleware has already checked against ALLOWED_HOSTS.

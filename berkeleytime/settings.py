@@ -79,6 +79,12 @@ INSTALLED_APPS = [
     "dashboard",
     "axes",
     "csp",
+    # Before allauth: its templates (sign-in, sign-out) are the site's own.
+    "accounts",
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
 ]
 
 # Sections of a course's page contributed by other apps: each dotted path names a
@@ -100,6 +106,7 @@ MIDDLEWARE = [
     "berkeleytime.parameters.ParameterMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -123,6 +130,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "berkeleytime.context_processors.site_links",
+                "accounts.context_processors.account",
             ],
         },
     },
@@ -262,6 +270,8 @@ if SENTRY_DSN:
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Students: sign-in with Google only (accounts app, django-allauth).
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=10)
 AXES_COOLOFF_TIME = timedelta(seconds=env.float("LOGIN_LOCKOUT_SECONDS", default=900))
@@ -401,11 +411,60 @@ LOGGING = {
     },
 }
 
+# Students sign in with Google, through django-allauth's OpenID Connect provider
+# registered under the id "google" (its discovery document names Google's endpoints):
+# GOOGLE_OIDC_URL is https://accounts.google.com in production and the local provider
+# the tests start (tests/accounts/oidc.py) in tests. No passwords of our own: only
+# verified addresses of ACCOUNT_ALLOWED_DOMAIN (Google's hd claim and the address's
+# domain, checked in accounts.adapter) get an account; anything else is refused.
+ACCOUNT_ALLOWED_DOMAIN = env.str("ACCOUNT_ALLOWED_DOMAIN", default="berkeley.edu").lower()
+GOOGLE_OIDC_URL = env.str("GOOGLE_OIDC_URL", default="https://accounts.google.com")
+GOOGLE_CLIENT_ID = env.str("GOOGLE_CLIENT_ID", default="")
+GOOGLE_CLIENT_SECRET = env.str("GOOGLE_CLIENT_SECRET", default="")
+SOCIALACCOUNT_ONLY = True
+SOCIALACCOUNT_ADAPTER = "accounts.adapter.BerkeleySocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_STORE_TOKENS = False
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*"]
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_LOGOUT_REDIRECT_URL = "/"
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": [
+            {
+                "provider_id": "google",
+                "name": "Google",
+                "client_id": GOOGLE_CLIENT_ID,
+                "secret": GOOGLE_CLIENT_SECRET,
+                "settings": {
+                    "server_url": GOOGLE_OIDC_URL,
+                    # The ID token, from the token endpoint over TLS, carries email, email_verified and hd.
+                    "fetch_userinfo": False,
+                    # Google's account chooser offers accounts of this domain first.
+                    "auth_params": {"hd": ACCOUNT_ALLOWED_DOMAIN, "prompt": "select_account"},
+                },
+            }
+        ],
+    }
+}
+# What a student's JSON export holds: each dotted path names a function (user) -> dict
+# whose keys join the export (accounts.exports).
+BT_ACCOUNT_EXPORTS = [
+    "accounts.exports.saved_courses",
+]
+
 # The operations dashboard (BT_DASHBOARD_HOST, the dashboard app). Its login
 # page is the only one on the site; staff accounts come from createsuperuser
 # or the admin.
 LOGIN_URL = "/login/"
 LOGIN_REDIRECT_URL = "/"
+# Students' pages send signed-out visitors here instead (accounts.views).
+BT_SIGN_IN_URL = "/accounts/login/"
 
 # Deploy buttons. DEPLOY_VIA=command: the deploy worker (manage.py
 # deploy_worker) runs DEPLOY_COMMANDS[environment] in DEPLOY_WORKDIR, adding

@@ -15,6 +15,7 @@ api_v1 = [
     path("", include("grades.api.urls")),
     path("", include("enrollment.api.urls")),
     path("", include("search.api.urls")),
+    path("me/", include("accounts.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # Redoc writes <style> elements at run time and renders in a blob: worker.
     path(
@@ -32,6 +33,7 @@ urlpatterns = [
     # For Prometheus on the pod only: refused to anything that came through the ingress.
     path("metrics", metrics.metrics_view, name="metrics"),
     path("api/v1/", include((api_v1, "api"), namespace="v1")),
+    path("", include("accounts.urls")),
     path("", include("grades.urls")),
     path("", include("enrollment.urls")),
     path("", include("catalog.urls")),

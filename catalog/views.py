@@ -10,6 +10,7 @@ from django.utils.html import escape, format_html, format_html_join
 from django.utils.module_loading import import_string
 from django.utils.safestring import SafeString, mark_safe
 
+from accounts.controls import Bookmarks
 from berkeleytime.caching import cached_data, cached_page
 from sources.codes import normalize_subject
 
@@ -54,9 +55,10 @@ def catalog_page(request):
     page = paginator.get_page(page_number)
     query = request.GET.copy()
     query.pop("page", None)
+    bookmarks = Bookmarks(request)
     context = {
         "page": page,
-        "cards": [course_card(course) for course in page.object_list],
+        "cards": [course_card(course, bookmarks.control(course)) for course in page.object_list],
         "count": paginator.count,
         "errors": errors,
         "values": request.GET,
@@ -86,7 +88,7 @@ def catalog_page(request):
     return render(request, "catalog/catalog.html", context, status=400 if errors else 200)
 
 
-def course_card(course: Course) -> SafeString:
+def course_card(course: Course, control: str = "") -> SafeString:
     """One course in a list (level, units, GPA with how many students it counts), joined here
     rather than in the template: a page lists 25 and the template language is slow at it."""
     meta = [course.get_level_display()]
@@ -103,9 +105,9 @@ def course_card(course: Course) -> SafeString:
         grades = " · P/NP grades"
     return format_html(
         '<li>\n<a href="{}">\n<span class="code">{}</span>\n<span class="title">{}</span>\n'
-        '<span class="meta">{}{}</span>\n</a>\n</li>',
+        '<span class="meta">{}{}</span>\n</a>\n{}</li>',
         reverse("course", args=[course.subject_id, course.number]), course.code,
-        course.display_title or "Untitled", " · ".join(meta), grades,
+        course.display_title or "Untitled", " · ".join(meta), grades, control,
     )  # fmt: skip
 
 
@@ -141,6 +143,7 @@ def course_page(request, subject: str, number: str):
         "sections": sections,
         "terms": list(course.terms.all()),
         "panels": course_panels(request, course),
+        "bookmark": Bookmarks(request).control(course),
     }
     return render(request, "catalog/course.html", context)
 

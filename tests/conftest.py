@@ -6,6 +6,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 
 from berkeleytime.caching import reset_local_cache
+from tests.accounts.oidc import oidc_provider, oidc_settings, oidc_site  # noqa: F401 - fixtures for every test
 from tests.browser import chromium
 from tests.server import served
 
