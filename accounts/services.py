@@ -71,9 +71,7 @@ def create_list(user, name) -> SavedList:
         raise InvalidList("name", f"At most {MAX_LISTS} lists.")
     try:
         with transaction.atomic():
-            return SavedList.objects.create(
-                user=user, name=name, is_default=not SavedList.objects.filter(user=user).exists()
-            )
+            return SavedList.objects.create(user=user, name=name)
     except IntegrityError:
         raise InvalidList("name", f"You already have a list named {name!r}.") from None
 
