@@ -23,7 +23,10 @@ from tests.deploy.conftest import (
 
 # Settings that are credentials: only ever read from the existing Secret.
 SIS_CREDENTIALS = {f"SIS_{api}_APP_{part}" for api in ("TERM", "CLASS", "COURSE") for part in ("ID", "KEY")}
-SECRET_SETTINGS = {"SECRET_KEY", "DATABASE_URL", "REDIS_PASSWORD", "ELASTICSEARCH_URL", "SENTRY_DSN", *SIS_CREDENTIALS}
+SECRET_SETTINGS = {
+    "SECRET_KEY", "DATABASE_URL", "REDIS_PASSWORD", "ELASTICSEARCH_URL", "SENTRY_DSN", "GOOGLE_CLIENT_ID",
+    "GOOGLE_CLIENT_SECRET", *SIS_CREDENTIALS,
+}  # fmt: skip
 CREDENTIALS_IN_URL = re.compile(r"[a-z][a-z0-9+.-]*://[^/\s:@$]+:[^/\s@$]+@", re.IGNORECASE)
 
 
@@ -212,6 +215,19 @@ def test_every_pod_runs_locked_down(rendered):
                 assert "emptyDir" in volumes[tmp["name"]], where
                 assert {"cpu", "memory"} <= container["resources"]["requests"].keys(), where
                 assert {"cpu", "memory"} <= container["resources"]["limits"].keys(), where
+
+
+def test_only_the_web_pods_read_the_google_sign_in_client(rendered):
+    for environment, docs in rendered.items():
+        for name, template in pod_templates(docs):
+            for container in template["spec"]["containers"]:
+                env = env_of(container)
+                if name.endswith("-web"):
+                    for setting in ("GOOGLE_CLIENT_ID", "GOOGLE_CLIENT_SECRET"):
+                        reference = env[setting]["valueFrom"]["secretKeyRef"]
+                        assert reference == {"name": "berkeleytime", "key": setting, "optional": True}, environment
+                else:
+                    assert "GOOGLE_CLIENT_SECRET" not in env, f"{environment} {name}"
 
 
 def test_no_secret_value_is_rendered_or_kept_in_values(rendered):

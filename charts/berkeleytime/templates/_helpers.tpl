@@ -293,6 +293,19 @@ spec:
         # gunicorn's workers keep their metrics here; gunicorn.conf.py empties it at start
         - name: PROMETHEUS_MULTIPROC_DIR
           value: /run/metrics
+        {{- /* Students' sign-in with Google (the accounts app): web pods only. */}}
+        {{- if eq .component "web" }}
+        {{- range $setting, $key := dict "GOOGLE_CLIENT_ID" $root.Values.existingSecret.googleClientIdKey "GOOGLE_CLIENT_SECRET" $root.Values.existingSecret.googleClientSecretKey }}
+        {{- if $key }}
+        - name: {{ $setting }}
+          valueFrom:
+            secretKeyRef:
+              name: {{ $root.Values.existingSecret.name }}
+              key: {{ $key }}
+              optional: true
+        {{- end }}
+        {{- end }}
+        {{- end }}
       startupProbe:
         httpGet:
           path: {{ $root.Values.probes.startupPath }}
