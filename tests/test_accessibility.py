@@ -37,6 +37,8 @@ MAIN_PAGES = [
     "/enrollment/?s=COMPSCI/61A/fall-2025&s=DATA/C8/fall-2025",
     "/courses/NOPE/1/",  # the 404 page
     "/api/v1/docs/",
+    "/accounts/login/",  # sign in with Google
+    "/my-courses/",  # signed out: a prompt to sign in
 ]
 
 

@@ -25,7 +25,6 @@ from .serializers import (
     SavedListSerializer,
 )
 
-ERROR = {"$ref": "#/components/schemas/Error"}
 SIGNED_OUT = {
     403: OpenApiResponse(response=OpenApiTypes.OBJECT, description="Not signed in (or no CSRF token on a change).")
 }
