@@ -6,6 +6,7 @@ be the allowed domain. Anything else is answered with the refusal page before al
 creates or signs in any account.
 """
 
+from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
@@ -43,3 +44,11 @@ class BerkeleySocialAccountAdapter(DefaultSocialAccountAdapter):
 
     def is_open_for_signup(self, request, sociallogin):
         return True
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    """allauth's "Successfully signed in" messages are left out: most pages a student
+    lands on are served from the page cache, where a message must never be rendered."""
+
+    def add_message(self, *args, **kwargs):
+        return None

@@ -63,7 +63,6 @@ def sign_out_everywhere(request):
     user.set_unusable_password()
     user.save(update_fields=["password"])
     logout(request)
-    messages.info(request, "You are signed out on every browser and device.")
     return redirect("home")
 
 
@@ -93,7 +92,6 @@ def delete_account(request):
         context = {"delete_error": "Type your email address exactly to confirm."}
         return render(request, "accounts/account.html", context, status=400)
     delete_user(request)
-    messages.info(request, "Your account and everything we kept about you are deleted.")
     return redirect("home")
 
 
@@ -158,8 +156,7 @@ def bookmark(request):
         if action == "remove":
             services.remove_course(request.user, course, request.POST.get("list"))
         elif action == "add":
-            saved, _ = services.add_course(request.user, course, request.POST.get("list"))
-            messages.info(request, f"Saved {course.code} in {saved.name}.")
+            services.add_course(request.user, course, request.POST.get("list"))
         else:
             return HttpResponse("action must be add or remove.", status=400, content_type="text/plain")
     except services.ListNotFound:

@@ -146,3 +146,10 @@ def test_deleting_through_the_api():
     assert response.status_code == 204
     assert not User.objects.filter(email="oski@berkeley.edu").exists()
     assert client.get("/api/v1/me/").status_code == 403
+
+
+def test_the_header_sign_in_link_comes_back_to_the_page():
+    page = Client().get("/courses/COMPSCI/61A/").content.decode()
+    assert 'href="/accounts/login/?next=/courses/COMPSCI/61A/"' in page
+    login = Client().get("/accounts/login/?next=/courses/COMPSCI/61A/").content.decode()
+    assert 'action="/accounts/oidc/google/login/?next=%2Fcourses%2FCOMPSCI%2F61A%2F"' in login
