@@ -93,6 +93,8 @@ BT_COURSE_PANELS = [
     "grades.panels.course_panel",
     "enrollment.panels.course_panel",
 ]
+# The control on every course card and course page (catalog.views.course_actions).
+BT_COURSE_ACTIONS = "accounts.controls.Bookmarks"
 
 MIDDLEWARE = [
     "berkeleytime.middleware.RequestIdMiddleware",

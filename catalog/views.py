@@ -10,7 +10,6 @@ from django.utils.html import escape, format_html, format_html_join
 from django.utils.module_loading import import_string
 from django.utils.safestring import SafeString, mark_safe
 
-from accounts.controls import Bookmarks
 from berkeleytime.caching import cached_data, cached_page
 from sources.codes import normalize_subject
 
@@ -55,7 +54,7 @@ def catalog_page(request):
     page = paginator.get_page(page_number)
     query = request.GET.copy()
     query.pop("page", None)
-    bookmarks = Bookmarks(request)
+    bookmarks = course_actions(request)
     context = {
         "page": page,
         "cards": [course_card(course, bookmarks.control(course)) for course in page.object_list],
@@ -143,9 +142,16 @@ def course_page(request, subject: str, number: str):
         "sections": sections,
         "terms": list(course.terms.all()),
         "panels": course_panels(request, course),
-        "bookmark": Bookmarks(request).control(course),
+        "bookmark": course_actions(request).control(course),
     }
     return render(request, "catalog/course.html", context)
+
+
+def course_actions(request):
+    """What a student can do with a course on its card and its page (the accounts app's Save
+    control): settings.BT_COURSE_ACTIONS names a class built with the request, whose
+    control(course) is that course's HTML."""
+    return import_string(settings.BT_COURSE_ACTIONS)(request)
 
 
 def course_panels(request, course: Course) -> list[dict]:
