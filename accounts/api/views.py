@@ -28,6 +28,7 @@ from .serializers import (
 SIGNED_OUT = {
     403: OpenApiResponse(response=OpenApiTypes.OBJECT, description="Not signed in (or no CSRF token on a change).")
 }
+BAD_BODY = {400: OpenApiResponse(response=OpenApiTypes.OBJECT, description="A field is invalid; errors names it.")}
 NOT_YOURS = {404: OpenApiResponse(response=OpenApiTypes.OBJECT, description="No such list of yours.")}
 LIST_ID = [OpenApiParameter("list_id", int, OpenApiParameter.PATH, description="A list's id (GET /api/v1/me/lists/)")]
 
@@ -65,7 +66,9 @@ class ListsView(MeView):
         return Response(SavedListSerializer(services.lists_with_courses(request.user), many=True).data)
 
     @extend_schema(
-        request=ListNameSerializer, responses={201: SavedListSerializer, **SIGNED_OUT}, summary="Create a list"
+        request=ListNameSerializer,
+        responses={201: SavedListSerializer, **BAD_BODY, **SIGNED_OUT},
+        summary="Create a list",
     )
     def post(self, request):
         data = ListNameSerializer(data=request.data)
@@ -85,7 +88,7 @@ class ListView(MeView):
     @extend_schema(
         parameters=LIST_ID,
         request=ListNameSerializer,
-        responses={200: SavedListSerializer, **SIGNED_OUT, **NOT_YOURS},
+        responses={200: SavedListSerializer, **BAD_BODY, **SIGNED_OUT, **NOT_YOURS},
         summary="Rename a list",
     )
     def patch(self, request, list_id: int):
@@ -108,7 +111,7 @@ class ListCoursesView(MeView):
     @extend_schema(
         parameters=LIST_ID,
         request=AddCourseSerializer,
-        responses={200: SavedListSerializer, **SIGNED_OUT, **NOT_YOURS},
+        responses={200: SavedListSerializer, **BAD_BODY, **SIGNED_OUT, **NOT_YOURS},
         summary="Save a course in a list",
     )
     def post(self, request, list_id: int):
@@ -149,7 +152,7 @@ class ExportView(MeView):
 class DeleteAccountView(MeView):
     @extend_schema(
         request=DeleteAccountSerializer,
-        responses={204: None, **SIGNED_OUT},
+        responses={204: None, **BAD_BODY, **SIGNED_OUT},
         summary="Delete your account and everything kept about you (confirm with your email address)",
     )
     def post(self, request):
