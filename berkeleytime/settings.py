@@ -8,6 +8,7 @@ set, or the process refuses to start.
 import re
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from csp.constants import NONE, SELF, UNSAFE_INLINE
@@ -455,6 +456,10 @@ SOCIALACCOUNT_PROVIDERS = {
         ],
     }
 }
+# The sign-in form posts to our login view, which redirects to the provider's authorization
+# endpoint; browsers apply form-action to that redirect too, so the provider's origin is allowed.
+_oidc = urlsplit(GOOGLE_OIDC_URL)
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] = [SELF, f"{_oidc.scheme}://{_oidc.netloc}"]
 # What a student's JSON export holds: each dotted path names a function (user) -> dict
 # whose keys join the export (accounts.exports).
 BT_ACCOUNT_EXPORTS = [
