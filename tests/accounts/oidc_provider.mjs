@@ -1,4 +1,5 @@
-// A real OpenID Connect provider on 127.0.0.1 for the tests (oauth2-mock-server):
+// A real OpenID Connect provider on 127.0.0.1 for the tests (oauth2-mock-server 7, which runs on
+// the Node 18 of Debian 12 that CI installs as well as on Node 20):
 // discovery, authorize, token and JWKS endpoints like Google's. The account that signs in
 // is the authorization request's login_hint (Google takes the same parameter); its ID
 // token carries email, email_verified and, like Google Workspace, hd (the address's domain,
