@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "enrollment",
     "sis",
     "dashboard",
+    "schedules",
     "axes",
     "csp",
 ]

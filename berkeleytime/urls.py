@@ -15,6 +15,7 @@ api_v1 = [
     path("", include("grades.api.urls")),
     path("", include("enrollment.api.urls")),
     path("", include("search.api.urls")),
+    path("", include("schedules.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # Redoc writes <style> elements at run time and renders in a blob: worker.
     path(
@@ -34,6 +35,7 @@ urlpatterns = [
     path("api/v1/", include((api_v1, "api"), namespace="v1")),
     path("", include("grades.urls")),
     path("", include("enrollment.urls")),
+    path("", include("schedules.urls")),
     path("", include("catalog.urls")),
 ]
 
