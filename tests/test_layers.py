@@ -3,7 +3,7 @@
     berkeleytime (plumbing: caching, signals, metrics, logging, probes)
       <- sources (the data set's files and the SIS's APIs: codes, terms, formats, import log)
         <- catalog
-          <- grades, enrollment, search
+          <- grades, enrollment, search, schedules
             <- sis (the SIS sync: catalog and enrollment writes)
               <- dashboard
 
@@ -25,6 +25,7 @@ ALLOWED = {
     "grades": {"berkeleytime", "sources", "catalog"},
     "enrollment": {"berkeleytime", "sources", "catalog"},
     "search": {"berkeleytime", "sources", "catalog"},
+    "schedules": {"berkeleytime", "sources", "catalog"},
     "sis": {"berkeleytime", "sources", "catalog", "enrollment"},
     "dashboard": {"berkeleytime", "sources", "catalog", "search", "sis"},
 }
