@@ -7,6 +7,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from catalog.models import Course, Term
@@ -38,6 +39,7 @@ def _owned(request, schedule_id: int) -> Schedule:
     return schedule
 
 
+@never_cache
 @require_GET
 def schedules_page(request):
     terms = list(services.schedulable_terms())
@@ -155,6 +157,7 @@ def _context(plan: services.Plan) -> dict:
     }
 
 
+@never_cache
 @require_GET
 def plan_page(request, term: str):
     term = _term(term)
@@ -181,6 +184,7 @@ def plan_page(request, term: str):
     return render(request, "schedules/plan.html", context)
 
 
+@never_cache
 @require_GET
 def generate_page(request, term: str):
     term = _term(term)
@@ -243,6 +247,7 @@ def save_schedule(request):
     return redirect("schedule", schedule.id)
 
 
+@never_cache
 @require_GET
 def schedule_page(request, schedule_id: int):
     schedule = _owned(request, schedule_id)
@@ -263,6 +268,7 @@ def delete_schedule(request, schedule_id: int):
     return redirect("schedules")
 
 
+@never_cache
 @require_GET
 def schedule_ics(request, schedule_id: int):
     schedule = _owned(request, schedule_id)

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -23,6 +24,7 @@ from .serializers import (
 ERROR = OpenApiResponse(description="The body is invalid; errors names each field.")
 SIGNED_OUT = OpenApiResponse(description="Not signed in.")
 NOT_FOUND = OpenApiResponse(description="No such schedule of yours.")
+NOT_JSON = OpenApiResponse(description="The body is not JSON.")
 
 
 def _term(slug: str) -> Term:
@@ -103,7 +105,11 @@ class GenerateView(APIView):
     ranking. Sections meeting at the same times count as one choice (``alternatives``).
     Signed in or not. Past a bound the answer is ``truncated`` with a message."""
 
-    @extend_schema(request=GenerateRequestSerializer, responses={200: GenerateResponseSerializer, 400: ERROR})
+    parser_classes = [JSONParser]
+
+    @extend_schema(
+        request=GenerateRequestSerializer, responses={200: GenerateResponseSerializer, 400: ERROR, 415: NOT_JSON}
+    )
     def post(self, request):
         body = GenerateRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -157,13 +163,16 @@ class ScheduleListView(APIView):
     """The signed-in student's schedules (GET), or a new one (POST)."""
 
     permission_classes = [IsAuthenticated]
+    parser_classes = [JSONParser]
 
     @extend_schema(responses={200: ScheduleSerializer(many=True), 403: SIGNED_OUT})
     def get(self, request):
         schedules = Schedule.objects.filter(owner=request.user).select_related("term")
         return Response([schedule_data(services.plan_from_schedule(s), s) for s in schedules])
 
-    @extend_schema(request=ScheduleWriteSerializer, responses={201: ScheduleSerializer, 400: ERROR, 403: SIGNED_OUT})
+    @extend_schema(
+        request=ScheduleWriteSerializer, responses={201: ScheduleSerializer, 400: ERROR, 403: SIGNED_OUT, 415: NOT_JSON}
+    )
     def post(self, request):
         body = ScheduleWriteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -178,6 +187,7 @@ class ScheduleDetailView(APIView):
     """One of the signed-in student's schedules: read (GET), replace (PUT), delete (DELETE)."""
 
     permission_classes = [IsAuthenticated]
+    parser_classes = [JSONParser]
 
     @extend_schema(responses={200: ScheduleSerializer, 403: SIGNED_OUT, 404: NOT_FOUND})
     def get(self, request, schedule_id: int):
@@ -186,7 +196,7 @@ class ScheduleDetailView(APIView):
 
     @extend_schema(
         request=ScheduleWriteSerializer,
-        responses={200: ScheduleSerializer, 400: ERROR, 403: SIGNED_OUT, 404: NOT_FOUND},
+        responses={200: ScheduleSerializer, 400: ERROR, 403: SIGNED_OUT, 404: NOT_FOUND, 415: NOT_JSON},
     )
     def put(self, request, schedule_id: int):
         schedule = _owned(request, schedule_id)
