@@ -156,3 +156,25 @@ def test_the_subscription_follows_a_moved_room(summer, students):
     assert "Evans 10" in after
     assert "Le Conte 1" not in after
     assert Client().get("/schedules/feed/not-a-token.ics").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "c=abc&c=99999999999&c=1.2.3&b=~~~&b=Work~XY~09:00~08:00&not_before=99:99&ranking=nope",
+        "c=" + "1." * 300,
+        "schedule=99999999999999999999999&note=%00",
+        "form=1&course=x&lec_1=y&add=%E2%9C%93&block_title=Work&block_start=25:00",
+    ],
+)
+def test_any_address_reads_as_a_plan(client, summer, query):
+    assert client.get(f"/schedules/plan/{summer.slug}/?{query}", follow=True).status_code == 200
+    assert client.get(f"/schedules/plan/{summer.slug}/generate/?{query}").status_code == 200
+    assert client.get(f"/schedules/plan/{summer.slug}/calendar.ics?{query}").status_code == 200
+
+
+def test_unknown_terms_and_schedules_are_404(client, summer):
+    assert client.get("/schedules/plan/fall-1999/").status_code == 404
+    assert client.get("/schedules/plan/nonsense/").status_code == 404
+    assert client.get("/schedules/shared/nope/").status_code == 404
+    assert client.get("/schedules/99999999999999999999999/").status_code == 404
