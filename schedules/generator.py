@@ -31,6 +31,7 @@ class Bundle:
     mask: int
     exams: frozenset = frozenset()
     open_seats: int | None = None  # the fewest open seats among its sections; None when unknown
+    count: int = 1  # how many bundles with these very times it stands for
 
 
 @dataclass
@@ -72,7 +73,7 @@ def _groups(bundles: list) -> list[tuple[Bundle, int]]:
         best, count = groups.get(key, (None, 0))
         if best is None or (bundle.open_seats or 0) > (best.open_seats or 0):
             best = bundle
-        groups[key] = (best, count + 1)
+        groups[key] = (best, count + bundle.count)
     return list(groups.values())
 
 

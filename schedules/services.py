@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.http import QueryDict
 
-from catalog.models import Course, Section, Term, lookup_course
+from catalog.models import Course, Section, Term, lookup_course, lookup_courses
 
 from . import generator
 from .meetings import (
@@ -71,6 +71,7 @@ class Plan:
     blocks: list = field(default_factory=list)
     preferences: dict = field(default_factory=dict)
     notes: list = field(default_factory=list)  # what was dropped while reading it
+    sections: dict | None = None  # the term's sections of its courses by course id, once read
 
     def course_ids(self) -> set:
         return {p.course.id for p in self.courses}
@@ -135,11 +136,16 @@ def term_has_exams(sections) -> bool:
     return any(s.exams for s in sections)
 
 
-def term_sections(term: Term, course_ids) -> dict[int, list[Section]]:
-    """The term's sections of the given courses, by course id, in catalog order."""
+def term_sections(term: Term, course_ids, courses: dict | None = None) -> dict[int, list[Section]]:
+    """The term's sections of the given courses, by course id, in catalog order; ``courses``
+    (id -> Course), when the caller has them, saves reading each section's course again."""
     by_course: dict[int, list[Section]] = {cid: [] for cid in course_ids}
-    query = Section.objects.filter(term=term, course_id__in=list(course_ids)).select_related("course")
+    query = Section.objects.filter(term=term, course_id__in=list(course_ids))
+    if courses is None:
+        query = query.select_related("course")
     for section in query.order_by("course_id", "parent_id", "kind", "number"):
+        if courses is not None:
+            section.course = courses[section.course_id]
         by_course[section.course_id].append(section)
     return by_course
 
@@ -155,35 +161,55 @@ def lecture_choices(sections: list[Section]) -> list[dict]:
 
 
 def bundles(course: Course, sections: list[Section]) -> list[generator.Bundle]:
-    """Every lecture with one of each kind of its associated sections."""
+    """Every lecture with one of each kind of its associated sections. Each section's
+    meetings, bitmask, exams and seats are read once. Sections of one kind meeting at the
+    same times (eight labs Monday 1-3 pm in different rooms) are one choice: the one with
+    the most open seats stands for them, and the bundle counts how many it stands for."""
+    facts = {}
+    for s in sections:
+        meetings = section_meetings(s)
+        facts[s.id] = (s.id, label(s), meetings, mask(meetings), exam_slots(section_exams(s)), open_seats(s))
     found = []
     for choice in lecture_choices(sections):
-        lecture = choice["lecture"]
-        kinds = [choice["kinds"][k] for k in sorted(choice["kinds"])]
+        kinds = []
+        for kind in sorted(choice["kinds"]):
+            slots: dict = {}
+            for s in choice["kinds"][kind]:
+                fact = facts[s.id]
+                best, count = slots.get((fact[3], fact[4]), (None, 0))
+                if best is None or (fact[5] or 0) > (best[5] or 0):
+                    best = fact
+                slots[(fact[3], fact[4])] = (best, count + 1)
+            kinds.append(list(slots.values()))
+        lecture = facts[choice["lecture"].id]
         for combo in itertools.product(*kinds):
-            chosen = [lecture, *combo]
-            meetings = [m for s in chosen for m in section_meetings(s)]
-            # A lab at the lecture's own time is no bundle at all.
-            if any(a.overlaps(b) for i, a in enumerate(meetings) for b in meetings[i + 1 :]):
+            chosen = [lecture] + [fact for fact, _ in combo]
+            bits, clash = 0, False
+            for fact in chosen:
+                if bits & fact[3]:  # a lab at the lecture's own time is no bundle at all
+                    clash = True
+                    break
+                bits |= fact[3]
+            if clash:
                 continue
-            seats = [open_seats(s) for s in chosen]
-            known = [x for x in seats if x is not None]
+            known = [f[5] for f in chosen if f[5] is not None]
+            count = 1
+            for _, n in combo:
+                count *= n
             found.append(
                 generator.Bundle(
-                    sections=tuple(s.id for s in chosen),
-                    labels=tuple(label(s) for s in chosen),
-                    meetings=meetings,
-                    mask=mask(meetings),
-                    exams=exam_slots(e for s in chosen for e in section_exams(s)),
+                    sections=tuple(f[0] for f in chosen),
+                    labels=tuple(f[1] for f in chosen),
+                    meetings=[m for f in chosen for m in f[2]],
+                    mask=bits,
+                    exams=frozenset().union(*(f[4] for f in chosen)),
                     open_seats=min(known) if known else None,
+                    count=count,
                 )
             )
             if len(found) >= MAX_BUNDLES_PER_COURSE:
                 return found
     return found
-
-
-# -- plans ---------------------------------------------------------------------
 
 
 def offered_course(term: Term, text: str) -> Course | None:
@@ -199,6 +225,25 @@ def offered_course(term: Term, text: str) -> Course | None:
     if course is None or not Section.objects.filter(term=term, course=course).exists():
         return None
     return course
+
+
+def offered_courses(term: Term, texts: list[str]) -> list[Course | None]:
+    """``offered_course`` for several texts, in a few queries: codes through
+    ``lookup_courses``, ids directly, then one query for which have sections in the term."""
+    keys = []
+    for text in texts:
+        text = " ".join(str(text).split())
+        if text.isdigit():
+            keys.append(("id", int(text)) if len(text) < 12 else None)
+        else:
+            match = _CODE.match(text)
+            keys.append(("code", (match.group(1), match.group(2))) if match else None)
+    by_code = lookup_courses([k[1] for k in keys if k and k[0] == "code"])
+    by_id = Course.objects.in_bulk([k[1] for k in keys if k and k[0] == "id"])
+    found = [None if k is None else (by_code if k[0] == "code" else by_id).get(k[1]) for k in keys]
+    ids = {c.id for c in found if c is not None}
+    offered = set(Section.objects.filter(term=term, course_id__in=ids).values_list("course_id", flat=True).distinct())
+    return [c if c is not None and c.id in offered else None for c in found]
 
 
 def planned_course(term: Term, course: Course, lecture_id=None, section_ids=(), sections=None, notes=None):
@@ -290,8 +335,9 @@ def plan_from_query(term: Term, query) -> Plan:
         ids = _ids(str(text).split("."))
         if ids:
             wanted.append(ids)
-    sections = term_sections(term, {ids[0] for ids in wanted})
-    courses = {c.id: c for c in Course.objects.filter(pk__in=list(sections))}
+    courses = Course.objects.in_bulk([ids[0] for ids in wanted])
+    sections = term_sections(term, set(courses), courses)
+    plan.sections = sections
     for ids in wanted:
         course = courses.get(ids[0])
         if course is None or not sections.get(ids[0]) or ids[0] in plan.course_ids():
@@ -438,10 +484,11 @@ def unscheduled(plan: Plan) -> list[str]:
 # -- generating ----------------------------------------------------------------
 
 
-def generate(plan: Plan, limit: int = generator.DEFAULT_LIMIT, keep: int = generator.DEFAULT_KEEP):
-    """Alternatives for the plan's courses (every lecture and associated sections), around its blocks."""
+def generate(plan: Plan, limit: int = generator.DEFAULT_LIMIT, keep: int = generator.DEFAULT_KEEP, sections=None):
+    """Alternatives for the plan's courses (every lecture and associated sections), around its
+    blocks. ``sections``: the term's sections of those courses when the caller has them."""
     ids = [p.course.id for p in plan.courses]
-    sections = term_sections(plan.term, ids)
+    sections = sections if sections is not None else term_sections(plan.term, ids)
     choices = [generator.CourseChoices(p.course.code, bundles(p.course, sections[p.course.id])) for p in plan.courses]
     blocks_mask = mask(Meeting(d, b.start, b.end) for b in plan.blocks for d in b.days)
     prefs = generator.Preferences(

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from catalog.models import Course, Term
 
 from . import ics, services
-from .meetings import DAY_CODES, clock
+from .meetings import DAY_CODES, clock, clock12, minutes
 from .models import Schedule
 
 MAX_ID = 2**63 - 1
@@ -108,7 +108,9 @@ def _plan_url(term: Term, plan: services.Plan, **extra) -> str:
 
 
 def _context(plan: services.Plan) -> dict:
-    sections = services.term_sections(plan.term, plan.course_ids())
+    ids = plan.course_ids()
+    sections = plan.sections if plan.sections is not None and ids <= set(plan.sections) else None
+    sections = sections or services.term_sections(plan.term, ids)
     courses = []
     conflicts = services.plan_conflicts(plan)
     clashing = {c.first for c in conflicts} | {c.second for c in conflicts}
@@ -121,10 +123,12 @@ def _context(plan: services.Plan) -> dict:
             picked = next((s for s in options if s.id in chosen_ids), None)
             kinds.append({"kind": kind, "options": options, "picked": picked})
         missing = [k["kind"] for k in kinds if k["picked"] is None]
+        for k in kinds:
+            k["options"] = [_option(s, k["picked"]) for s in k["options"]]
         courses.append(
             {
                 "planned": p,
-                "lectures": [c["lecture"] for c in choices],
+                "lectures": [_option(c["lecture"], p.lecture) for c in choices],
                 "kinds": kinds,
                 "missing": missing,
                 "conflict": any(services.label(s) in clashing for s in p.chosen),
@@ -155,6 +159,19 @@ def _context(plan: services.Plan) -> dict:
         ],  # fmt: skip
         "plan_query": services.plan_query(plan),
     }
+
+
+def _option(section, picked) -> dict:
+    """A section as a choice in the planner's menus: 'DIS 101 · MW 11:00 am–11:59 am · 12/30'."""
+    text = f"{section.kind} {section.number} · "
+    start, end = minutes(section.start_time), minutes(section.end_time)
+    if section.days and start is not None and end is not None and end > start:
+        text += f"{''.join(section.days)} {clock12(start)}–{clock12(end)}"
+    else:
+        text += "no meeting time"
+    if section.capacity is not None:
+        text += f" · {section.enrolled or 0}/{section.capacity} enrolled"
+    return {"id": section.id, "text": text, "selected": picked is not None and picked.id == section.id}
 
 
 @never_cache

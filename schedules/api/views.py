@@ -55,10 +55,14 @@ def _course(term, text):
     return course
 
 
+def _time(value):
+    return value.isoformat() if value is not None else None
+
+
 def section_data(s) -> dict:
     return {
-        "id": s.id, "kind": s.kind, "number": s.number, "days": s.days, "start_time": s.start_time,
-        "end_time": s.end_time, "location": s.location, "instructor": s.instructor, "enrolled": s.enrolled,
+        "id": s.id, "kind": s.kind, "number": s.number, "days": s.days, "start_time": _time(s.start_time),
+        "end_time": _time(s.end_time), "location": s.location, "instructor": s.instructor, "enrolled": s.enrolled,
         "capacity": s.capacity, "meetings": s.meetings, "exams": s.exams,
     }  # fmt: skip
 
@@ -116,12 +120,15 @@ class GenerateView(APIView):
         data = body.validated_data
         term = _term(data["term"])
         plan = services.Plan(term, blocks=_blocks(data.get("blocks") or []), preferences=_preferences(data))
-        for text in data["courses"]:
-            course = _course(term, text)
+        courses = services.offered_courses(term, data["courses"])
+        missing = [text for text, course in zip(data["courses"], courses, strict=True) if course is None]
+        if missing:
+            raise ValidationError({"courses": [f"no course {t[:40]!r} with sections in {term.name}." for t in missing]})
+        for course in courses:
             if course.id not in plan.course_ids():
                 plan.courses.append(services.PlannedCourse(course))
-        result = services.generate(plan, keep=data["limit"])
-        sections = services.term_sections(term, plan.course_ids())
+        sections = services.term_sections(term, plan.course_ids(), courses={c.id: c for c in courses})
+        result = services.generate(plan, keep=data["limit"], sections=sections)
         by_id = {s.id: s for group in sections.values() for s in group}
         combinations = [
             {
@@ -137,16 +144,16 @@ class GenerateView(APIView):
             }
             for combo in result.combinations
         ]
+        # Plain data (the serializer documents it): serializing a few hundred sections
+        # through DRF's fields cost more than generating them.
         return Response(
-            GenerateResponseSerializer(
-                {
-                    "term": term.slug,
-                    "found": result.found,
-                    "truncated": result.truncated,
-                    "message": result.message,
-                    "combinations": combinations,
-                }  # fmt: skip
-            ).data
+            {
+                "term": term.slug,
+                "found": result.found,
+                "truncated": result.truncated,
+                "message": result.message,
+                "combinations": combinations,
+            }  # fmt: skip
         )
 
 
