@@ -207,13 +207,15 @@ def generate_page(request, term: str):
     term = _term(term)
     plan = services.plan_from_query(term, request.GET)
     result = services.generate(plan) if plan.courses else None
+    # Editing a saved schedule: the chosen option opens in the planner still saving over it.
+    editing = {"schedule": request.GET["schedule"][:19]} if request.GET.get("schedule", "").isdigit() else {}
     alternatives = []
     for combo in result.combinations if result else []:
         alternative = services.plan_with(plan, combo)
         alternatives.append(
             {
                 "plan": alternative,
-                "url": _plan_url(term, alternative),
+                "url": _plan_url(term, alternative, **editing),
                 "score": combo["score"],
                 "week": services.week(alternative),
                 "sections": [", ".join(b.labels) for b in combo["bundles"]],
@@ -227,7 +229,7 @@ def generate_page(request, term: str):
             "plan": plan,
             "result": result,
             "alternatives": alternatives,
-            "back": _plan_url(term, plan),
+            "back": _plan_url(term, plan, **editing),
             "plan_query": services.plan_query(plan),
         },  # fmt: skip
     )

@@ -72,6 +72,8 @@ def test_generate_page_offers_alternatives_that_open_in_the_planner(client, summ
     page = client.get(f"/schedules/plan/{summer.slug}/generate/?c={physics[0]}&c={econ[0]}").content.decode()
     assert "3 conflict-free combinations" in page
     assert page.count("Use option") == 3
+    editing = client.get(f"/schedules/plan/{summer.slug}/generate/?c={physics[0]}&schedule=12").content.decode()
+    assert "schedule=12" in editing.split("Use option 1")[0].rsplit("href=", 1)[1]
 
 
 def test_signed_out_plan_saved_after_sign_in_shared_read_only(summer, students):
