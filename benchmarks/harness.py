@@ -122,13 +122,27 @@ end
 """
 
 
-def wrk(base: str, paths: str | list, seconds: int = 5, connections: int = 4, threads: int = 2) -> WrkResult:
-    """Load ``base`` + a path, or several paths requested in turn."""
+def _post_script(body: str) -> str:
+    return f"""
+wrk.method = "POST"
+wrk.body = {_lua(body)}
+wrk.headers["Content-Type"] = "application/json"
+"""
+
+
+def wrk(base: str, paths: str | list, seconds: int = 5, connections: int = 4, threads: int = 2,
+        post: str | None = None) -> WrkResult:  # fmt: skip
+    """Load ``base`` + a path, or several paths requested in turn; ``post``: one path
+    requested with POST and this JSON body."""
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: run `make bench`, which installs it")
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency"]
     with tempfile.TemporaryDirectory() as scratch:
-        if isinstance(paths, str):
+        if post is not None:
+            script = Path(scratch) / "post.lua"
+            script.write_text(_post_script(post))
+            command += ["-s", str(script), base + paths]
+        elif isinstance(paths, str):
             command.append(base + paths)
         else:
             script = Path(scratch) / "rotate.lua"

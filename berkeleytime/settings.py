@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "enrollment",
     "sis",
     "dashboard",
+    "schedules",
     "axes",
     "csp",
     # Before allauth: its templates (sign-in, sign-out) are the site's own.
@@ -464,6 +465,7 @@ CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] = [SELF, f"{_oidc.scheme}:/
 # whose keys join the export (accounts.exports).
 BT_ACCOUNT_EXPORTS = [
     "accounts.exports.saved_courses",
+    "schedules.exports.schedules",
 ]
 
 # The operations dashboard (BT_DASHBOARD_HOST, the dashboard app). Its login

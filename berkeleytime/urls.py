@@ -16,6 +16,7 @@ api_v1 = [
     path("", include("enrollment.api.urls")),
     path("", include("search.api.urls")),
     path("me/", include("accounts.api.urls")),
+    path("", include("schedules.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # Redoc writes <style> elements at run time and renders in a blob: worker.
     path(
@@ -36,6 +37,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("grades.urls")),
     path("", include("enrollment.urls")),
+    path("", include("schedules.urls")),
     path("", include("catalog.urls")),
 ]
 

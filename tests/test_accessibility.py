@@ -35,6 +35,9 @@ MAIN_PAGES = [
     "/instructors/?q=denero",
     "/enrollment/",
     "/enrollment/?s=COMPSCI/61A/fall-2025&s=DATA/C8/fall-2025",
+    "/schedules/",
+    "/schedules/plan/summer-2026/?form=1&add=PHYSICS+137A",  # redirects to the planner with the course
+    "/schedules/plan/summer-2026/?c=1&b=Work~MW~09:00~12:00",
     "/courses/NOPE/1/",  # the 404 page
     "/api/v1/docs/",
     "/accounts/login/",  # sign in with Google

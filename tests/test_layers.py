@@ -3,7 +3,7 @@
     berkeleytime (plumbing: caching, signals, metrics, logging, probes)
       <- sources (the data set's files and the SIS's APIs: codes, terms, formats, import log)
         <- catalog
-          <- grades, enrollment, search, accounts (students' accounts and saved courses)
+          <- grades, enrollment, search, accounts (students' accounts and saved courses), schedules
             <- sis (the SIS sync: catalog and enrollment writes)
               <- dashboard
 
@@ -26,6 +26,7 @@ ALLOWED = {
     "enrollment": {"berkeleytime", "sources", "catalog"},
     "search": {"berkeleytime", "sources", "catalog"},
     "accounts": {"berkeleytime", "sources", "catalog"},
+    "schedules": {"berkeleytime", "sources", "catalog"},
     "sis": {"berkeleytime", "sources", "catalog", "enrollment"},
     "dashboard": {"berkeleytime", "sources", "catalog", "search", "sis"},
 }
