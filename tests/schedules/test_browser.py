@@ -1,16 +1,16 @@
-"""A student plans Summer 2026 in real Chromium at a desktop's and a phone's width: two
-courses with their discussions, a conflict flagged when a third overlaps, generated
-alternatives, saved, shared to someone signed out, and the .ics parsed back."""
+"""A student plans Summer 2026 in real Chromium at a desktop's and a phone's width: signed in
+through the local OpenID Connect provider, three courses saved, two of them planned with their
+discussions, a conflict flagged when the third overlaps, generated alternatives, saved, shared
+to someone signed out, and the .ics parsed back."""
 
 import datetime
 
 import icalendar
 import pytest
-from django.contrib.auth import get_user_model
-from django.test import Client
 
 from catalog.models import Section
 from schedules.meetings import DAY_CODES
+from tests.accounts.oidc import sign_in
 from tests.browser import SCREENSHOTS
 from tests.ops.conftest import in_own_connection
 from tests.test_accessibility import SIZES, report, violations
@@ -19,26 +19,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 ICAL_DAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
 
 
-@pytest.fixture
-def session_cookie(site):
-    """A student's session (Django's own sign-in) committed where the served app sees it."""
-    username = "planner-student"
-
-    def sign_in():
-        user = get_user_model().objects.create_user(username, f"{username}@berkeley.edu")
-        client = Client()
-        client.force_login(user)
-        return client.cookies["sessionid"].value
-
-    yield in_own_connection(sign_in)
-    in_own_connection(lambda: get_user_model().objects.filter(username=username).delete())
-
-
 EXAM = {"date": "2026-08-13", "start": "19:00", "end": "22:00", "location": "Dwinelle 155"}
 
 
 @pytest.fixture
-def econ_exam(site):
+def econ_exam(oidc_site):
     """ECON C171's final exam, as the SIS lists exams (the listing file has none)."""
     lecture = Section.objects.filter(term__slug="summer-2026", course__code="ECON C171", parent=None)
     in_own_connection(lambda: lecture.update(exams=[EXAM]))
@@ -62,11 +47,21 @@ def course_id(page, code: str) -> str:
 
 
 @pytest.mark.parametrize("size", sorted(SIZES))
-def test_a_student_plans_a_summer_week(site, browser, session_cookie, econ_exam, size, tmp_path):
+def test_a_student_plans_a_summer_week(oidc_site, browser, econ_exam, size, tmp_path):
+    site = oidc_site
     context = browser.new_context(viewport=SIZES[size], accept_downloads=True)
-    context.add_cookies([{"name": "sessionid", "value": session_cookie, "url": site.url}])
     page = context.new_page()
     found = {}
+    sign_in(page, f"planner-{size}@berkeley.edu", next_path="/my-courses/", base_url=site.url)
+    saved = ("PHYSICS 137A", "ECON C171", "STAT 135")
+    for code in saved:
+        page.goto(site.url + "/courses/{}/{}/".format(*code.split()))
+        with page.expect_navigation():
+            page.get_by_role("button", name=f"Save {code}").click()
+        assert page.locator(".course-actions [aria-pressed=true]").is_visible()
+    page.goto(site.url + "/my-courses/")
+    assert sorted(page.locator(".saved-list tbody tr .code").all_inner_texts()) == sorted(saved)
+
     page.goto(site.url + "/schedules/plan/summer-2026/")
     for code in ("PHYSICS 137A", "ECON C171"):
         add_course(page, code)
