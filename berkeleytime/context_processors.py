@@ -24,6 +24,7 @@ def site_links(request) -> dict:
             "catalog": main + reverse("catalog", urlconf=MAIN_URLCONF),
             "grades": main + reverse("grades", urlconf=MAIN_URLCONF),
             "enrollment": main + reverse("enrollment", urlconf=MAIN_URLCONF),
+            "schedules": main + reverse("schedules", urlconf=MAIN_URLCONF),
             "api_docs": main + reverse("v1:api-docs", urlconf=MAIN_URLCONF),
             "search": _site(request, settings.BT_SEARCH_HOST) + "/",
         }
