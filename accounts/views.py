@@ -105,14 +105,19 @@ def my_courses(request):
     return response
 
 
+def _my_courses_refusing(request, error: services.InvalidList):
+    """My courses again, with the list form's error: a 400, nothing changed."""
+    context = {"lists": services.lists_with_courses(request.user), "list_error": error.message}
+    return render(request, "accounts/my_courses.html", context, status=400)
+
+
 @require_POST
 @student_required
 def create_list(request):
     try:
         saved = services.create_list(request.user, request.POST.get("name"))
     except services.InvalidList as error:
-        context = {"lists": services.lists_with_courses(request.user), "list_error": error.message}
-        return render(request, "accounts/my_courses.html", context, status=400)
+        return _my_courses_refusing(request, error)
     messages.info(request, f"Created the list {saved.name}.")
     return redirect("my-courses")
 
@@ -125,8 +130,7 @@ def rename_list(request, list_id: int):
     except services.ListNotFound:
         return render(request, "404.html", status=404)
     except services.InvalidList as error:
-        context = {"lists": services.lists_with_courses(request.user), "list_error": error.message}
-        return render(request, "accounts/my_courses.html", context, status=400)
+        return _my_courses_refusing(request, error)
     messages.info(request, f"Renamed the list to {saved.name}.")
     return redirect("my-courses")
 
