@@ -95,6 +95,9 @@ BT_COURSE_PANELS = [
     "grades.panels.course_panel",
     "enrollment.panels.course_panel",
 ]
+# What other apps say under the enrollment page's chart, per shown course and term
+# (enrollment.views.series_notes).
+BT_ENROLLMENT_NOTES: list[str] = []
 # The control on every course card and course page (catalog.views.course_actions).
 BT_COURSE_ACTIONS = "accounts.controls.Bookmarks"
 

@@ -2,8 +2,10 @@
 
 import re
 
+from django.conf import settings as django_settings
 from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
+from django.utils.module_loading import import_string
 
 from berkeleytime.caching import cached_page
 from catalog import selections
@@ -83,9 +85,23 @@ def enrollment_page(request):
         "phase_rule": phases.RULE,
         "gap_days": charts.GAP_DAYS,
         "chart": charts.line_chart(series, mode) if series else None,
+        "notes": series_notes(request, series),
         "example": "?s=COMPSCI/61A/fall-2025&s=COMPSCI/61A/fall-2024&s=COMPSCI/61A/fall-2023",
     }
     return render(request, "enrollment/enrollment.html", context, status=400 if errors else 200)
+
+
+def series_notes(request, series: list[selectors.EnrollmentSeries]) -> list[dict]:
+    """What other apps say of the shown courses and terms (settings.BT_ENROLLMENT_NOTES, in
+    that order): each names a function of (request, series) returning a dict with its
+    ``template`` (included with ``note``), or None when it has nothing to say of it."""
+    notes = []
+    for one in series:
+        for path in django_settings.BT_ENROLLMENT_NOTES:
+            note = import_string(path)(request, one)
+            if note:
+                notes.append({**note, "series": one})
+    return notes
 
 
 def _from_old(query) -> str:
