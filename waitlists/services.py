@@ -97,7 +97,10 @@ def fit_model(movements=None) -> OddsModel | None:
 
 def refresh(course_ids: Iterable[int] | None = None) -> list[str]:
     """Movements, then the model when a complete term's movement changed (or when
-    refreshing everything); one summary line each."""
+    refreshing everything); one summary line each. With nothing stored yet (a new
+    database, or this app just installed) every course is refreshed, whatever changed."""
+    if course_ids is not None and not WaitlistMovement.objects.exists():
+        course_ids = None
     stored, changed = refresh_movements(course_ids)
     lines = [f"waitlist movements stored: {stored} course-terms"]
     if course_ids is None or changed or not OddsModel.objects.exists():
