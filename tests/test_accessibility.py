@@ -42,6 +42,8 @@ MAIN_PAGES = [
     "/api/v1/docs/",
     "/accounts/login/",  # sign in with Google
     "/my-courses/",  # signed out: a prompt to sign in
+    "/courses/COMPSCI/61A/?waitlist-position=40",  # the waitlist odds panel with an answer
+    "/enrollment/?s=COMPSCI/61A/fall-2025&s=COMPSCI/189/fall-2025&position-compsci61a=40&position-compsci189=x",
 ]
 
 
