@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from django.db.models import Max
 
 from catalog.models import Course, Term
-from enrollment.models import EnrollmentPoint, TermPhases
+from enrollment.models import EnrollmentPoint
 from enrollment.selectors import latest_term_with_enrollment
 
 from . import odds as model
@@ -94,25 +94,25 @@ def odds(course: Course, position: int, day: int | None = None) -> Odds:
     term = latest_term_with_enrollment(course)
     if term is None:
         return Odds(course, position, reason=f"No enrollment data for {course.code}.")
-    phases = TermPhases.objects.filter(term=term).first()
-    day_0 = phases.phase_1_start if phases else None
-    if day_0 is None:
+    # Every stored term of the course up to this one, with its phases: one query.
+    stored = list(
+        WaitlistMovement.objects.for_course(course)
+        .filter(term__sort_key__lte=term.sort_key)
+        .select_related("term__enrollment_phases")
+        .order_by("-term__sort_key")
+    )
+    current = stored[0] if stored and stored[0].term_id == term.pk else None
+    if current is None:  # only terms whose Phase 1 is dated are stored
         return Odds(course, position, term, reason=f"{term.name}'s Phase 1 is not dated: no day to compare with.")
+    phases = current.term.enrollment_phases
     if day is None:
         last = EnrollmentPoint.objects.in_term(term).aggregate(last=Max("date"))["last"]
-        day = max(0, (last - day_0).days)
-    as_of = day_0 + datetime.timedelta(days=day)
+        day = max(0, (last - current.day_0).days)
+    as_of = current.day_0 + datetime.timedelta(days=day)
     answer = Odds(course, position, term, day, as_of, phases.phase_on(as_of))
     if day >= HORIZON_DAYS:
         return _without(answer, f"{term.name} is past {HORIZON_WORDS}: there is nothing left to clear.")
-    history = list(
-        WaitlistMovement.objects.for_course(course)
-        .complete()
-        .with_waitlist()
-        .filter(term__sort_key__lt=term.sort_key)
-        .select_related("term")
-        .order_by("-term__sort_key")
-    )
+    history = [row for row in stored[1:] if row.complete and row.had_waitlist]
     past = [PastTerm(row.term, row.movement.moved_after(day)) for row in history]
     answer = _with(answer, past_terms=past)
     if len(past) < model.MIN_TERMS:
@@ -132,21 +132,12 @@ def odds(course: Course, position: int, day: int | None = None) -> Odds:
     fitted = OddsModel.objects.order_by("-fitted_at").first()
     if fitted is None:
         return _without(answer, "No model has been fitted on past terms yet.")
-    capacity = _capacity(course, term) or max((c for row in history for c in row.movement.capacity if c), default=None)
+    capacity = current.movement.capacity_on(day) or max(
+        (c for row in history for c in row.movement.capacity if c), default=None
+    )
     features = model.features(position, day, capacity, [p.moved for p in past])
     chance = model.Fitted(fitted.coefficients, fitted.intercept, fitted.rows, fitted.base_rate).chance(features)
     return _with(answer, chance=chance)
-
-
-def _capacity(course: Course, term: Term) -> int | None:
-    return (
-        EnrollmentPoint.objects.for_course(course)
-        .in_term(term)
-        .filter(capacity__isnull=False)
-        .order_by("-date")
-        .values_list("capacity", flat=True)
-        .first()
-    )
 
 
 def _with(answer: Odds, **changes) -> Odds:
