@@ -104,12 +104,12 @@ def odds(course: Course, position: int, day: int | None = None) -> Odds:
     current = stored[0] if stored and stored[0].term_id == term.pk else None
     if current is None:  # only terms whose Phase 1 is dated are stored
         return Odds(course, position, term, reason=f"{term.name}'s Phase 1 is not dated: no day to compare with.")
-    phases = current.term.enrollment_phases
+    phases = getattr(current.term, "enrollment_phases", None)  # gone since the last refresh: no phase to name
     if day is None:
         last = EnrollmentPoint.objects.in_term(term).aggregate(last=Max("date"))["last"]
         day = max(0, (last - current.day_0).days)
     as_of = current.day_0 + datetime.timedelta(days=day)
-    answer = Odds(course, position, term, day, as_of, phases.phase_on(as_of))
+    answer = Odds(course, position, term, day, as_of, phases.phase_on(as_of) if phases else "")
     if day >= HORIZON_DAYS:
         return _without(answer, f"{term.name} is past {HORIZON_WORDS}: there is nothing left to clear.")
     history = [row for row in stored[1:] if row.complete and row.had_waitlist]

@@ -148,3 +148,37 @@ def test_the_model_is_stored_with_what_it_rests_on(world):
     assert model.terms == ["fall-2031", "fall-2032", "fall-2033"]
     assert len(model.coefficients) == len(model.features) == 5
     assert 0 < model.base_rate < 1
+
+
+def test_a_sync_of_the_current_term_refreshes_its_course_but_not_the_model(world):
+    # given the model fitted on the world, and a new day of the current term
+    model = OddsModel.objects.get()
+    EnrollmentPointFactory(
+        course=world["30"],
+        term=TermFactory(year=CURRENT_YEAR, season="fall"),
+        date=phase_1(CURRENT_YEAR) + datetime.timedelta(days=6),
+        day=7,
+        enrolled=104,
+        capacity=104,
+        waitlisted=76,
+    )
+
+    # when the changed course is refreshed
+    lines = services.refresh([world["30"].pk])
+
+    # then its current term moved, and the model is the same one
+    current = WaitlistMovement.objects.get(course=world["30"], term__slug=f"fall-{CURRENT_YEAR}")
+    assert current.movement.admitted[6] == 4
+    assert lines[-1] == "model: unchanged (no past term's waitlist changed)"
+    assert OddsModel.objects.get().pk == model.pk
+
+
+def test_a_change_to_a_past_term_asks_for_a_refit(world):
+    point = world["30"].enrollment_points.get(term__slug="fall-2032", waitlisted=50)
+    point.enrolled += 5
+    point.save()
+
+    stored, changed = services.refresh_movements([world["30"].pk])
+
+    assert changed
+    assert WaitlistMovement.objects.get(course=world["30"], term__slug="fall-2032").movement.moved_after(5) == 35
