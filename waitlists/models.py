@@ -25,7 +25,7 @@ class WaitlistMovementQuerySet(models.QuerySet):
 
 class WaitlistMovement(models.Model):
     """A course's waitlist in one term, per day from the first day of Phase 1 to the
-    horizon (waitlist/movement.py says how it is estimated): the waitlist, the capacity
+    horizon (waitlists/movement.py says how it is estimated): the waitlist, the capacity
     and the students admitted from the waitlist each day."""
 
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="waitlist_movements")

@@ -18,5 +18,12 @@ def on_data_imported(sender, importer: str, course_ids=None, **kwargs) -> None:
     15-minute sync of the current term does not refit it."""
     if importer not in ENROLLMENT_IMPORTERS:
         return
-    for line in services.refresh(course_ids):
+    # The import has committed: a failure here is logged, never raised, and the next
+    # import or `manage.py refresh_waitlist_odds` catches up.
+    try:
+        lines = services.refresh(course_ids)
+    except Exception:
+        logger.exception("waitlists: could not refresh the waitlist odds after the %s import", importer)
+        return
+    for line in lines:
         logger.info("waitlists: %s import: %s", importer, line)
