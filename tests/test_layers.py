@@ -6,6 +6,7 @@
           <- grades, enrollment, search, accounts (students' accounts and saved courses), schedules
             <- sis (the SIS sync: catalog and enrollment writes)
               <- dashboard
+            <- alerts (seat alerts: accounts' sign-in; hears the sync through enrollment_changed)
 
 The project's wiring (settings, root URLconfs) names every app by string and
 imports none, so it needs no exception.
@@ -29,6 +30,7 @@ ALLOWED = {
     "schedules": {"berkeleytime", "sources", "catalog"},
     "sis": {"berkeleytime", "sources", "catalog", "enrollment"},
     "dashboard": {"berkeleytime", "sources", "catalog", "search", "sis"},
+    "alerts": {"berkeleytime", "catalog", "accounts"},
 }
 
 
