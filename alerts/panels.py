@@ -2,6 +2,7 @@
 sections in the coming term, for a signed-in student; a sign-in link otherwise. Signed-out
 pages are cached and alike for everybody, so the panel shows them nothing personal."""
 
+from django.contrib import messages
 from django.middleware.csrf import get_token
 
 from . import selectors
@@ -20,5 +21,7 @@ def course_panel(request, course) -> dict | None:
         "signed_in": signed_in,
         "following": [c for c in found.choices if c.followed is not None and c.followed.active],
         "csrf_token": get_token(request) if signed_in else "",
+        # What the follow form just did: it comes back to this page.
+        "messages": list(messages.get_messages(request)) if signed_in else [],
         "next": request.get_full_path(),
     }
