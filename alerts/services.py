@@ -15,6 +15,7 @@ import logging
 from collections import defaultdict
 
 from django.conf import settings
+from django.core.mail import get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -139,6 +140,7 @@ def on_enrollment_changed(sender, term_id: int, as_of: datetime.datetime, change
         "id", "course_id", "kind", "number", *COUNTS
     ):
         primaries[row["course_id"]].append(row)
+    alerts = []
     for found in follows:
         if found.section_id is not None:
             row = sections[found.section_id]
@@ -147,7 +149,8 @@ def on_enrollment_changed(sender, term_id: int, as_of: datetime.datetime, change
             watched = primaries[found.course_id]
         alert = observe(found, watched, changes, as_of)
         if alert is not None:
-            deliver(alert)
+            alerts.append(alert)
+    deliver(alerts)
 
 
 def observe(found: Follow, watched: list[dict], changes: dict, as_of: datetime.datetime) -> Alert | None:
@@ -206,14 +209,27 @@ def sent_today(user) -> int:
     )
 
 
-def deliver(alert: Alert) -> None:
-    """Send the email; a refusing mail server marks this alert failed and stops nothing else."""
-    try:
-        mail.message(alert).send()
-    except Exception as error:  # SMTP and network errors alike: one student's alert, not the sync
-        logger.warning("alert %s not sent: %s", alert.pk, error)
-        alert.status, alert.error = Alert.FAILED, f"{error.__class__.__name__}: {error}"[:300]
-        alert.save(update_fields=["status", "error"])
+def deliver(alerts: list[Alert]) -> None:
+    """Send the emails over one connection to the mail server. A refused or failed message
+    marks that alert failed and the rest still go, over a new connection in case the
+    failure broke the old one."""
+    if not alerts:
         return
-    alert.status, alert.sent_at = Alert.SENT, timezone.now()
-    alert.save(update_fields=["status", "sent_at"])
+    connection = get_connection()
+    try:
+        for alert in alerts:
+            message = mail.message(alert)
+            message.connection = connection
+            try:
+                connection.open()  # no-op while open: the backend keeps it for the next message
+                message.send()
+            except Exception as error:  # SMTP and network errors alike: one student's alert, not the sync
+                logger.warning("alert %s not sent: %s", alert.pk, error)
+                alert.status, alert.error = Alert.FAILED, f"{error.__class__.__name__}: {error}"[:300]
+                alert.save(update_fields=["status", "error"])
+                connection.close()
+                continue
+            alert.status, alert.sent_at = Alert.SENT, timezone.now()
+            alert.save(update_fields=["status", "sent_at"])
+    finally:
+        connection.close()
