@@ -17,7 +17,7 @@ from collections import defaultdict
 from django.conf import settings
 from django.core.mail import get_connection
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from catalog.models import Course, Section, Term
@@ -140,21 +140,22 @@ def on_enrollment_changed(sender, term_id: int, as_of: datetime.datetime, change
         "id", "course_id", "kind", "number", *COUNTS
     ):
         primaries[row["course_id"]].append(row)
-    alerts = []
+    alerts, sent = [], sent_today({found.user_id for found in follows})
     for found in follows:
         if found.section_id is not None:
             row = sections[found.section_id]
             watched = [{**row, **changes[found.section_id][1]}]
         else:
             watched = primaries[found.course_id]
-        alert = observe(found, watched, changes, as_of)
+        alert = observe(found, watched, changes, as_of, sent)
         if alert is not None:
             alerts.append(alert)
     deliver(alerts)
 
 
-def observe(found: Follow, watched: list[dict], changes: dict, as_of: datetime.datetime) -> Alert | None:
-    """Record what a sync saw on a follow's sections; the alert to send, if it is news."""
+def observe(found: Follow, watched: list[dict], changes: dict, as_of: datetime.datetime, sent: dict) -> Alert | None:
+    """Record what a sync saw on a follow's sections; the alert to send, if it is news and
+    the student's day (``sent``: emails so far today per user id, counted on) has room."""
     before = [changes[s["id"]][0] if s["id"] in changes else s for s in watched]
     after = [changes[s["id"]][1] if s["id"] in changes else s for s in watched]
     was, now = rules.totals(before), rules.totals(after)
@@ -188,10 +189,11 @@ def observe(found: Follow, watched: list[dict], changes: dict, as_of: datetime.d
         )  # fmt: skip
         if not created:
             return None  # this change was reported already (a replayed run)
-        if sent_today(found.user) > settings.ALERT_DAILY_CAP:  # this alert is one of them
+        if sent.get(found.user_id, 0) >= settings.ALERT_DAILY_CAP:
             alert.status = Alert.CAPPED
             alert.save(update_fields=["status"])
             return None
+    sent[found.user_id] = sent.get(found.user_id, 0) + 1
     return alert
 
 
@@ -200,12 +202,14 @@ def start_of_day(now: datetime.datetime | None = None) -> datetime.datetime:
     return local.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
-def sent_today(user) -> int:
-    """Emails sent (or on their way) to ``user`` since midnight in the site's time zone."""
-    return (
-        Alert.objects.filter(user=user, created_at__gte=start_of_day())
+def sent_today(user_ids: set[int]) -> dict[int, int]:
+    """Emails sent (or on their way) to each of these users since midnight in the site's time zone."""
+    return dict(
+        Alert.objects.filter(user_id__in=user_ids, created_at__gte=start_of_day())
         .filter(status__in=[Alert.SENT, Alert.PENDING])
-        .count()
+        .values("user_id")
+        .annotate(n=Count("pk"))
+        .values_list("user_id", "n")
     )
 
 

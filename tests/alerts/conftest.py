@@ -4,6 +4,7 @@ and small fixtures of sections whose counts the tests move."""
 import datetime
 import email
 import email.policy
+import logging
 import threading
 from collections.abc import Callable
 
@@ -52,6 +53,7 @@ class Inbox:
 
 @pytest.fixture(scope="session")
 def smtp_server():
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every SMTP command
     inbox = Inbox()
     controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
     controller.start()
