@@ -519,15 +519,22 @@ class EnrollmentSync(Sync):
 
     def announce(self, changed) -> None:
         """Tell listeners (seat alerts) each changed section's counts before and after, once
-        the write has committed: what they do with it cannot undo the sync."""
+        the write has committed: a listener that fails is logged and neither undoes the sync
+        nor marks it failed."""
         changes = {
             pk: (dict(zip(COUNT_FIELDS, self.before[pk], strict=True)), dict(zip(COUNT_FIELDS, values, strict=True)))
             for pk, (_, values) in changed.items()
         }
         term_id, as_of = self.term.pk, self.now
-        transaction.on_commit(
-            lambda: enrollment_changed.send(sender=EnrollmentSync, term_id=term_id, as_of=as_of, changes=changes)
-        )
+
+        def send() -> None:
+            answers = enrollment_changed.send_robust(sender=EnrollmentSync, term_id=term_id, as_of=as_of,
+                                                     changes=changes)  # fmt: skip
+            for receiver, answer in answers:
+                if isinstance(answer, Exception):
+                    logger.error("enrollment_changed: %s failed", receiver, exc_info=answer)
+
+        transaction.on_commit(send)
 
 
 SYNCS = {"terms": TermsSync, "courses": CoursesSync, "classes": ClassesSync, "enrollment": EnrollmentSync}

@@ -3,8 +3,8 @@ at a desktop's and a phone's width, signed in through the local OpenID Connect p
 checks each page (signed in, so tests/test_accessibility.py cannot reach them)."""
 
 import pytest
+from django.contrib.auth import get_user_model
 
-from alerts.models import Follow
 from catalog.models import Section
 from tests.accounts.oidc import sign_in
 from tests.alerts.conftest import Syncs
@@ -18,10 +18,11 @@ COURSE = "/courses/COMPSCI/61A/"
 
 @pytest.fixture
 def lecture(oidc_site):
-    """COMPSCI 61A's Summer 2026 lecture, its counts put back and its follows gone afterwards."""
+    """COMPSCI 61A's Summer 2026 lecture; afterwards its counts are put back and the students
+    this test signed in are gone with their follows (the server committed them)."""
     section = Section.objects.get(course__code="COMPSCI 61A", term__slug="summer-2026", kind="LEC", number="001")
     yield section
-    in_own_connection(lambda: Follow.objects.filter(section=section).delete())
+    in_own_connection(lambda: get_user_model().objects.filter(email__startswith="follower-").delete())
     fields = ["enrolled", "capacity", "waitlisted"]
     in_own_connection(lambda: Section.objects.filter(pk=section.pk).update(**{f: getattr(section, f) for f in fields}))
 

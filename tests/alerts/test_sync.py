@@ -3,6 +3,7 @@ each follower finds exactly one email in a real SMTP server; a second sync with 
 sends none; the email's unsubscribe link stops that student's alerts."""
 
 import io
+import logging
 import re
 from urllib.parse import urlsplit
 
@@ -13,7 +14,9 @@ from django.test import Client
 from alerts import services
 from alerts.mail import unsubscribe_token
 from alerts.models import Alert, Follow
+from berkeleytime.signals import enrollment_changed
 from catalog.models import Section, Term
+from sis.models import SyncRun
 from tests.alerts.conftest import body
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +31,7 @@ def sync(capture, *args) -> str:
 
 
 def test_a_seat_opening_in_the_sis_is_one_email_per_follower_and_the_link_unsubscribes(
-    standin, inbox, students, django_capture_on_commit_callbacks
+    standin, inbox, students, django_capture_on_commit_callbacks, caplog
 ):
     capture = django_capture_on_commit_callbacks
     sync(capture, "classes", "--term", "summer-2026")
@@ -78,6 +81,24 @@ def test_a_seat_opening_in_the_sis_is_one_email_per_follower_and_the_link_unsubs
     sync(capture, "enrollment", "--term", "summer-2026")
     assert [len(inbox.to(s.email)) for s in students] == [1, 2]
     assert Alert.objects.filter(user=ann).count() == 1
+
+    # and a listener that fails after the write neither fails the sync nor stops the alerts
+    def broken(**kwargs):
+        raise RuntimeError("a broken listener")
+
+    enrollment_changed.connect(broken)
+    try:
+        standin.control("counts", **counts, enrolled=lecture.capacity)
+        sync(capture, "enrollment", "--term", "summer-2026")
+        standin.control("counts", **counts, enrolled=lecture.capacity - 3)
+        with caplog.at_level(logging.ERROR, logger="sis.services"):
+            sync(capture, "enrollment", "--term", "summer-2026")
+    finally:
+        enrollment_changed.disconnect(broken)
+    assert SyncRun.objects.filter(kind="enrollment").first().status == "ok"
+    assert "enrollment_changed: " in caplog.text
+    assert "a broken listener" in caplog.text
+    assert [len(inbox.to(s.email)) for s in students] == [1, 3]
 
 
 def test_a_mail_clients_one_click_post_unsubscribes_and_a_forged_token_does_nothing(students, small_class):
