@@ -5,6 +5,8 @@ checks each page (signed in, so tests/test_accessibility.py cannot reach them)."
 import pytest
 from django.contrib.auth import get_user_model
 
+from alerts.mail import unsubscribe_token
+from alerts.models import Follow
 from catalog.models import Section
 from tests.accounts.oidc import sign_in
 from tests.alerts.conftest import Syncs
@@ -68,4 +70,21 @@ def test_follow_a_lecture_and_see_its_alert(oidc_site, browser, lecture, size):
         entry.get_by_role("button", name="Stop alerts for COMPSCI 61A LEC 001").click()
     assert "No more alerts for COMPSCI 61A LEC 001, Summer 2026." in page.get_by_role("status").inner_text()
     assert page.get_by_role("article", name="COMPSCI 61A LEC 001, Summer 2026 stopped").is_visible()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Resume alerts for COMPSCI 61A LEC 001").click()
+
+    # the email's unsubscribe link, opened signed out: one button, then stopped
+    followed = in_own_connection(
+        lambda: Follow.objects.get(section=lecture, user__email=f"follower-{size}@berkeley.edu")
+    )
+    visitor = browser.new_context(viewport=SIZES[size]).new_page()
+    visitor.goto(f"{site.url}/alerts/unsubscribe/{unsubscribe_token(followed)}/")
+    assert "Stop the emails about COMPSCI 61A LEC 001, Summer 2026?" in visitor.locator("main").inner_text()
+    if problems := violations(visitor):
+        found["unsubscribe page"] = problems
+    visitor.screenshot(path=SCREENSHOTS / f"alerts-unsubscribe-{size}.png", full_page=True)
+    with visitor.expect_navigation():
+        visitor.get_by_role("button", name="Stop these alerts").click()
+    assert "No more alerts for COMPSCI 61A LEC 001, Summer 2026." in visitor.get_by_role("status").inner_text()
+    assert not in_own_connection(lambda: Follow.objects.get(pk=followed.pk).active)
     assert found == {}, report(found)
