@@ -155,7 +155,10 @@ def on_enrollment_changed(sender, term_id: int, as_of: datetime.datetime, change
 
 def observe(found: Follow, watched: list[dict], changes: dict, as_of: datetime.datetime, sent: dict) -> Alert | None:
     """Record what a sync saw on a follow's sections; the alert to send, if it is news and
-    the student's day (``sent``: emails so far today per user id, counted on) has room."""
+    the student's day (``sent``: emails so far today per user id, counted on) has room.
+    Counts no later than the last ones seen (a replayed run) change nothing."""
+    if found.last_seen and as_of <= datetime.datetime.fromisoformat(found.last_seen["as_of"]):
+        return None
     before = [changes[s["id"]][0] if s["id"] in changes else s for s in watched]
     after = [changes[s["id"]][1] if s["id"] in changes else s for s in watched]
     was, now = rules.totals(before), rules.totals(after)

@@ -1,6 +1,7 @@
 """Alerts from the counts a sync announces, on a small class of our own, sent over real SMTP."""
 
 import pytest
+from django.utils import timezone
 
 from alerts import services
 from alerts.models import Alert, Follow
@@ -126,3 +127,19 @@ def test_a_stopped_follow_hears_nothing_and_follows_go_with_the_account(inbox, s
     bob.delete()
     assert not Follow.objects.filter(user_id=bob.pk).exists()
     assert not Alert.objects.filter(user_id=bob.pk).exists()
+
+
+def test_counts_a_follow_has_seen_already_change_nothing(inbox, students, small_class):
+    # given Ann is third on LEC 001's waitlist, and a sync saw two leave it and a seat open
+    ann, _ = students
+    term, course, first, _, _ = small_class
+    follow(ann, course, term, first, position=3)
+    as_of = timezone.now()
+    full, opened = {"enrolled": 30, "capacity": 30, "waitlisted": 5}, {"enrolled": 30, "capacity": 31, "waitlisted": 3}
+    announce = lambda: services.on_enrollment_changed(None, term.pk, as_of, {first.pk: (full, opened)})  # noqa: E731
+    announce()
+    # when the same run is heard again (sis_sync --replay keeps the run's time)
+    announce()
+    # then the waitlist is not credited twice and no second email goes
+    assert Follow.objects.get().waitlist_moved == 2
+    assert len(inbox.to("ann@berkeley.edu")) == 1
