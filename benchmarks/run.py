@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks import grades, harness, mixed, schedules, search, sis, waitlist  # noqa: E402
+from benchmarks import alerts, grades, harness, mixed, schedules, search, sis, waitlist  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -80,6 +80,7 @@ def bench_pages(options) -> dict:
 
 
 BENCHMARKS = {
+    "alerts": alerts.bench_alerts,
     "catalog": bench_catalog,
     "grades": grades.bench_distribution,
     "grades-import": grades.bench_import,

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "sis",
     "dashboard",
     "schedules",
+    "alerts",
     "axes",
     "csp",
     # Before allauth: its templates (sign-in, sign-out) are the site's own.
@@ -96,6 +97,7 @@ BT_COURSE_PANELS = [
     "grades.panels.course_panel",
     "enrollment.panels.course_panel",
     "waitlists.panels.course_panel",
+    "alerts.panels.course_panel",
 ]
 # What other apps say under the enrollment page's chart, per shown course and term
 # (enrollment.views.series_notes).
@@ -473,6 +475,7 @@ CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] = [SELF, f"{_oidc.scheme}:/
 BT_ACCOUNT_EXPORTS = [
     "accounts.exports.saved_courses",
     "schedules.exports.schedules",
+    "alerts.exports.follows",
 ]
 
 # The operations dashboard (BT_DASHBOARD_HOST, the dashboard app). Its login
@@ -538,3 +541,13 @@ DASHBOARD_LINKS = [
         "hint": "kubectl -n monitoring port-forward svc/kube-prometheus-stack-prometheus 9090",
     },
 ]
+
+# Seat alerts (the alerts app) send email from the enrollment sync's process. EMAIL_URL is
+# django-environ's email URL (smtp+tls://user:password@host:587; in the cluster, from the
+# Secret); unset, emails are printed by the console backend. Links in the emails point at
+# ALERT_SITE_URL. A student gets at most ALERT_DAILY_CAP alert emails a day.
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default=f"Berkeleytime <alerts@{BT_MAIN_HOST}>")
+ALERT_SITE_URL = env.str("ALERT_SITE_URL", default=f"{'http' if IS_DEVELOPMENT else 'https'}://{BT_MAIN_HOST}")
+ALERT_DAILY_CAP = env.int("ALERT_DAILY_CAP", default=10)

@@ -18,6 +18,7 @@ api_v1 = [
     path("me/", include("accounts.api.urls")),
     path("", include("schedules.api.urls")),
     path("", include("waitlists.api.urls")),
+    path("me/alerts/", include("alerts.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # Redoc writes <style> elements at run time and renders in a blob: worker.
     path(
@@ -39,6 +40,7 @@ urlpatterns = [
     path("", include("grades.urls")),
     path("", include("enrollment.urls")),
     path("", include("schedules.urls")),
+    path("", include("alerts.urls")),
     path("", include("catalog.urls")),
 ]
 

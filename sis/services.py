@@ -27,6 +27,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from berkeleytime.db import bulk_update
+from berkeleytime.signals import enrollment_changed
 from catalog.models import Course, Section, Subject, Term
 from catalog.resolver import CourseResolver
 from catalog.services import link_cross_listings, sis_declared_groups
@@ -477,7 +478,7 @@ class EnrollmentSync(Sync):
                 term=self.term, class_number__isnull=False
             ).values_list("class_number", "id", "course_id", *COUNT_FIELDS)
         }
-        changed, self.unknown = {}, 0
+        changed, self.unknown, self.before = {}, 0, {}
         path = f"/v1/classes/sections/terms/{self.term.sis_id}/updated/enrollments"
         for page, items in self.progress(client.pages("class", path, "classSections", params)):
             for number, item in enumerate(items, start=1):
@@ -491,6 +492,7 @@ class EnrollmentSync(Sync):
                 values = tuple(getattr(counts, name) for name in COUNT_FIELDS[:-1]) + ((counts.status or "")[:16],)
                 if values != section[2]:
                     changed[section[0]] = (section[1], values)
+                    self.before[section[0]] = section[2]
         return changed
 
     def write(self, changed) -> int:
@@ -511,7 +513,28 @@ class EnrollmentSync(Sync):
                                      "unknown to the catalog (run sis_sync classes)": self.unknown}}  # fmt: skip
         if phases:
             self.details["phases"] = phases
+        if changed:
+            self.announce(changed)
         return len(update)
+
+    def announce(self, changed) -> None:
+        """Tell listeners (seat alerts) each changed section's counts before and after, once
+        the write has committed: a listener that fails is logged and neither undoes the sync
+        nor marks it failed."""
+        changes = {
+            pk: (dict(zip(COUNT_FIELDS, self.before[pk], strict=True)), dict(zip(COUNT_FIELDS, values, strict=True)))
+            for pk, (_, values) in changed.items()
+        }
+        term_id, as_of = self.term.pk, self.now
+
+        def send() -> None:
+            answers = enrollment_changed.send_robust(sender=EnrollmentSync, term_id=term_id, as_of=as_of,
+                                                     changes=changes)  # fmt: skip
+            for receiver, answer in answers:
+                if isinstance(answer, Exception):
+                    logger.error("enrollment_changed: %s failed", receiver, exc_info=answer)
+
+        transaction.on_commit(send)
 
 
 SYNCS = {"terms": TermsSync, "courses": CoursesSync, "classes": ClassesSync, "enrollment": EnrollmentSync}

@@ -7,6 +7,7 @@
             <- sis (the SIS sync: catalog and enrollment writes)
               <- dashboard
           enrollment <- waitlists (waitlist odds from the enrollment history)
+          accounts <- alerts (seat alerts for signed-in students; hears the sync through enrollment_changed)
 
 The project's wiring (settings, root URLconfs) names every app by string and
 imports none, so it needs no exception.
@@ -31,6 +32,7 @@ ALLOWED = {
     "sis": {"berkeleytime", "sources", "catalog", "enrollment"},
     "dashboard": {"berkeleytime", "sources", "catalog", "search", "sis"},
     "waitlists": {"berkeleytime", "catalog", "enrollment"},
+    "alerts": {"berkeleytime", "catalog", "accounts"},
 }
 
 
