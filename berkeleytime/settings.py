@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
+    "forecasts",
 ]
 
 # Sections of a course's page contributed by other apps: each dotted path names a
@@ -94,10 +95,12 @@ INSTALLED_APPS = [
 BT_COURSE_PANELS = [
     "grades.panels.course_panel",
     "enrollment.panels.course_panel",
+    "forecasts.panels.course_panel",
 ]
 # What other apps say under the enrollment page's chart, per shown course and term
 # (enrollment.views.series_notes).
 BT_ENROLLMENT_NOTES: list[str] = []
+BT_ENROLLMENT_NOTES += ["forecasts.panels.enrollment_note"]
 # The control on every course card and course page (catalog.views.course_actions).
 BT_COURSE_ACTIONS = "accounts.controls.Bookmarks"
 

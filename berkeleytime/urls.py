@@ -17,6 +17,7 @@ api_v1 = [
     path("", include("search.api.urls")),
     path("me/", include("accounts.api.urls")),
     path("", include("schedules.api.urls")),
+    path("", include("forecasts.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # Redoc writes <style> elements at run time and renders in a blob: worker.
     path(

@@ -4,7 +4,7 @@
       <- sources (the data set's files and the SIS's APIs: codes, terms, formats, import log)
         <- catalog
           <- grades, enrollment, search, accounts (students' accounts and saved courses), schedules
-            <- sis (the SIS sync: catalog and enrollment writes)
+            <- sis (the SIS sync: catalog and enrollment writes), forecasts (when courses fill, from enrollment)
               <- dashboard
 
 The project's wiring (settings, root URLconfs) names every app by string and
@@ -29,6 +29,7 @@ ALLOWED = {
     "schedules": {"berkeleytime", "sources", "catalog"},
     "sis": {"berkeleytime", "sources", "catalog", "enrollment"},
     "dashboard": {"berkeleytime", "sources", "catalog", "search", "sis"},
+    "forecasts": {"berkeleytime", "catalog", "enrollment"},
 }
 
 
