@@ -6,7 +6,10 @@ calendars differ line up. A course *fills* on the first day its enrolled percent
 reaches 100; a count that later falls back below capacity does not undo that (the
 seats were gone once, which is what a student planning around it needs to know).
 A course that never reaches 100 in a term's data did not fill: it is kept as a
-"did not fill" example for the chance of filling, not dropped.
+"did not fill" example for the chance of filling, not dropped. A fill that a hole in
+the data hides (Fall 2024 has no point from Jun 14 to Aug 16, across Phase 2) is dated
+in the middle of the hole: counting it on the day the data resumed, or leaving it out,
+would teach the model that Phase 2 fills come weeks later than they do.
 
 Given a cutoff (a day number in the coming term), ``Forecaster.fit`` learns from the
 earlier terms only, and ``predict`` reads the coming term only from the days before
@@ -90,7 +93,8 @@ class TermCurves:
 
     percent: pd.DataFrame  # index course, columns day numbers, NaN before a course's first point
     filled: pd.Series  # reached 100 percent in the term's data
-    fill_day: pd.Series  # the first day at or above 100 percent; NaN when never, or hidden by a hole
+    dated: pd.Series  # and the data shows on which day (no hole hides it)
+    fill_day: pd.Series  # the first day at or above 100 percent (a hole's middle when one hides it); NaN when never
     seen_full: pd.Series  # the first day the data shows it at or above 100 percent, holes or not
     last_day: int  # the last day with data
 
@@ -101,8 +105,9 @@ class TermCurves:
         days = range(int(wide.columns.min()), int(wide.columns.max()) + 1)
         wide = wide.reindex(columns=days).ffill(axis=1)
         full = points[points["percent"] >= FULL].groupby("course")["day"].min().reindex(wide.index)
-        hidden = _hidden_by_holes(full, sorted(points["day"].unique()))
-        return cls(wide, full.notna(), full.where(~hidden).astype(float), full.astype(float), int(wide.columns.max()))
+        middle = _middle_of_holes(full, sorted(points["day"].unique()))
+        dated = full.astype(float).where(middle.isna(), middle)
+        return cls(wide, full.notna(), middle.isna() & full.notna(), dated, full.astype(float), int(wide.columns.max()))
 
     def at(self, day: int) -> pd.Series:
         """Each course's percent from the data before ``day`` (NaN when none)."""
@@ -115,12 +120,16 @@ class TermCurves:
         return self.percent.notna().idxmax(axis=1).astype(float)
 
 
-def _hidden_by_holes(full: pd.Series, days: list[int]) -> pd.Series:
-    """Courses first seen full on the day the data resumed after a hole (no point for any
-    course for more than HOLE_DAYS days, as Fall 2024 from Jun 14 to Aug 16): they filled
-    somewhere in the hole, on a day the data cannot tell."""
-    resumed = [after for before, after in zip(days, days[1:], strict=False) if after - before > HOLE_DAYS]
-    return full.isin(resumed)
+def _middle_of_holes(full: pd.Series, days: list[int]) -> pd.Series:
+    """For courses first seen full on the day the data resumed after a hole (no point for
+    any course for more than HOLE_DAYS days, as Fall 2024 from Jun 14 to Aug 16), the
+    middle of the hole; NaN for the others. They filled somewhere in the hole, on a day
+    the data cannot tell; the middle is the usual estimate of a time known only to lie
+    in an interval (midpoint imputation of interval-censored data)."""
+    holes = {
+        after: (before + after) / 2 for before, after in zip(days, days[1:], strict=False) if after - before > HOLE_DAYS
+    }
+    return full.map(holes).astype(float)
 
 
 @dataclass
@@ -215,7 +224,7 @@ def _training(terms: Terms, before: str, cutoff: int) -> pd.DataFrame:
             rows = features(terms, term, day)
             rows = rows[~(curves.seen_full.reindex(rows.index) < day)]  # already full: nothing to forecast
             rows["fills"] = curves.filled.reindex(rows.index)
-            rows["remaining"] = curves.fill_day.reindex(rows.index) - day  # NaN when a hole hides the day
+            rows["remaining"] = curves.fill_day.reindex(rows.index) - day
             rows["term"] = term
             frames.append(rows)
     return pd.concat(frames) if frames else pd.DataFrame(columns=[*FEATURES, "fills", "remaining", "term"])

@@ -21,7 +21,11 @@ from .models import FillForecast
 logger = logging.getLogger(__name__)
 
 MIN_CHANCE = 0.5  # below this the course is "not expected to fill"
-MAX_WIDTH_DAYS = 60  # a wider 80% interval is too vague to plan by
+MAX_WIDTH_DAYS = 90  # a wider 80% interval is too vague to plan by
+# Before this day of Phase 1 the Fall 2025 backtest's forecasts were no closer than
+# last year's fill day (day 0: 30.3 days off against 30.3; day 7: 27.5 against 29.9) and
+# their intervals held 72-74% of fill days, not 80% (benchmarks/forecast.py, README).
+FIRST_DAY = 14
 
 
 @dataclass
@@ -64,7 +68,7 @@ def refresh_forecasts(term: Term | None = None) -> Refresh:
     if season is None or term.slug not in season.data.curves:
         return Refresh(term=term, skipped=f"{term.name} has no Phase 1 start to count its days from.")
     data_through = EnrollmentPoint.objects.filter(term=term).aggregate(last=Max("date"))["last"]
-    cutoff = season.day_of(term, data_through) + 1
+    cutoff = season.day_of(term, data_through) + 1  # the data through data_through is read
     try:
         forecaster = Forecaster(season.data, term.slug, cutoff).fit()
     except NotEnoughData as exc:
@@ -101,17 +105,23 @@ def _forecast_rows(season: Season, term: Term, forecaster: Forecaster) -> list[F
                 high=high,
                 phase=phases.phase_on(date),
                 past_terms=past_terms,
-                withheld=withheld_because(past_terms, forecast.chance, (high - low).days),
+                withheld=withheld_because(past_terms, forecast.chance, (high - low).days, forecaster.cutoff),
                 computed_at=now,
             )
         )
     return rows
 
 
-def withheld_because(past_terms: int, chance: float, width_days: int) -> str:
-    """Why no date is shown, in one line; empty when one is."""
+def withheld_because(past_terms: int, chance: float, width_days: int, day: int) -> str:
+    """Why no date is shown, in one line; empty when one is. ``day``: the forecast's
+    cutoff, counted from the first day of Phase 1 (day 0)."""
     if past_terms == 0:
         return "No forecast: no earlier Fall term of this course is in the data to learn its pace from."
+    if day < FIRST_DAY:
+        return (
+            f"No date yet: until day {FIRST_DAY + 1} of Phase 1, forecasts were no closer than last year's "
+            f"fill day when tested on Fall 2025."
+        )
     if chance < MIN_CHANCE:
         return f"Not expected to fill: a {chance:.0%} chance, from its earlier terms and this term so far."
     if width_days > MAX_WIDTH_DAYS:

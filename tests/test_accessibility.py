@@ -42,6 +42,7 @@ MAIN_PAGES = [
     "/api/v1/docs/",
     "/accounts/login/",  # sign in with Google
     "/my-courses/",  # signed out: a prompt to sign in
+    "/enrollment/?s=COMPSCI/61A/fall-2026&s=COMPSCI/61A/fall-2025",  # the fill forecast's note
 ]
 
 

@@ -64,12 +64,14 @@ def test_a_course_fills_on_the_first_day_it_reaches_capacity_even_if_it_falls_ba
     assert curves.filled[1]
 
 
-def test_a_fill_hidden_by_a_hole_in_the_data_counts_as_a_fill_on_an_unknown_day():
+def test_a_fill_hidden_by_a_hole_in_the_data_is_dated_in_the_middle_of_the_hole():
     rows = [(1, 0, 10.0), (1, 1, 20.0), (1, 30, 100.0), (2, 0, 5.0), (2, 1, 6.0), (2, 30, 40.0), (2, 31, 100.0)]
     curves = TermCurves.from_points(frame(rows))
     assert curves.filled[1]
-    assert pd.isna(curves.fill_day[1])
+    assert not curves.dated[1]
+    assert curves.fill_day[1] == 15.5  # somewhere from day 2 to day 30
     assert curves.seen_full[1] == 30
+    assert curves.dated[2]
     assert curves.fill_day[2] == 31  # the day after the data resumed is seen, not hidden
 
 
@@ -82,3 +84,21 @@ def test_a_course_that_never_reaches_capacity_did_not_fill():
 @pytest.mark.parametrize(("number", "level"), [("61A", 0), ("C8", 0), ("170", 1), ("C100", 1), ("294", 2), ("", 0)])
 def test_levels(number, level):
     assert level_of(number) == level
+
+
+@pytest.mark.parametrize(
+    ("past_terms", "chance", "width", "day", "starts"),
+    [
+        (0, 0.9, 20, 30, "No forecast: no earlier Fall term"),
+        (2, 0.9, 20, 6, "No date yet: until day 15 of Phase 1"),
+        (2, 0.3, 20, 30, "Not expected to fill: a 30% chance"),
+        (2, 0.9, 91, 30, "No forecast: its 80% interval would span 91 days"),
+        (2, 0.9, 90, 14, ""),
+    ],
+)
+def test_a_date_is_withheld_where_it_would_mislead_and_says_why(past_terms, chance, width, day, starts):
+    from forecasts.services import withheld_because
+
+    reason = withheld_because(past_terms, chance, width, day)
+    assert reason.startswith(starts)
+    assert bool(reason) == bool(starts)
