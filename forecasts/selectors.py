@@ -11,7 +11,12 @@ METHOD_NOTE = METHOD
 
 
 def forecast_in(course: Course, term: Term) -> FillForecast | None:
-    return FillForecast.objects.for_course(course).in_term(term).select_related("term", "course").first()
+    return (
+        FillForecast.objects.for_course(course)
+        .in_term(term)
+        .select_related("term__enrollment_phases", "course")
+        .first()
+    )
 
 
 def latest_forecast(course: Course) -> FillForecast | None:
@@ -19,7 +24,7 @@ def latest_forecast(course: Course) -> FillForecast | None:
     return (
         FillForecast.objects
         .for_course(course)
-        .select_related("term", "course")
+        .select_related("term__enrollment_phases", "course")
         .order_by("-term__sort_key")
         .first()
     )  # fmt: skip

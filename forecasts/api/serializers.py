@@ -8,7 +8,10 @@ STATUSES = ["forecast", "withheld", "full", "none"]
 
 
 class FillForecastSerializer(serializers.ModelSerializer):
-    day = serializers.SerializerMethodField(help_text="The forecast date as a day of the enrollment phases.")
+    day = serializers.SerializerMethodField(
+        help_text="The forecast date as a day number from Phase 1's start (its first day is day 1)."
+    )
+    phase = serializers.CharField(help_text="Where the date falls: 'Phase 2 (day 6)', '118 days after Phase 1 began'.")
     interval = serializers.SerializerMethodField(help_text="The 80% interval: low and high dates.")
     chance = serializers.FloatField(allow_null=True, help_text="Chance that the course fills at all, 0 to 1.")
     basis = serializers.SerializerMethodField(help_text="What the forecast was made from.")
@@ -17,15 +20,22 @@ class FillForecastSerializer(serializers.ModelSerializer):
         model = FillForecast
         fields = ["data_through", "full_since", "date", "day", "phase", "interval", "chance", "basis"]
 
-    @extend_schema_field({"type": "string", "nullable": True})
-    def get_day(self, forecast) -> str | None:
-        return forecast.phase or None
+    @extend_schema_field({"type": "integer", "nullable": True})
+    def get_day(self, forecast) -> int | None:
+        phases = getattr(forecast.term, "enrollment_phases", None)
+        if forecast.date is None or phases is None or phases.phase_1_start is None:
+            return None
+        return (forecast.date - phases.phase_1_start).days + 1
 
     @extend_schema_field(
         {
             "type": "object",
             "nullable": True,
-            "properties": {"low": {"type": "string", "format": "date"}, "high": {"type": "string", "format": "date"}},
+            "properties": {
+                "low": {"type": "string", "format": "date"},
+                "high": {"type": "string", "format": "date"},
+                "coverage": {"type": "number", "description": "The share of fill days such intervals hold: 0.8."},
+            },
         }
     )
     def get_interval(self, forecast) -> dict | None:

@@ -3,6 +3,7 @@
 import pytest
 from rest_framework.test import APIClient
 
+from enrollment.models import TermPhases
 from forecasts.models import FillForecast
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("enrollment_data")]
@@ -23,7 +24,9 @@ def test_a_forecast_course_answers_with_its_date_interval_chance_and_basis(api):
     assert body["reason"] == stored.withheld
     forecast = body["forecast"]
     assert forecast["date"] == stored.date.isoformat()
-    assert forecast["day"] == stored.phase
+    assert forecast["phase"] == stored.phase
+    phase_1 = TermPhases.objects.get(term__slug="fall-2026").phase_1_start
+    assert forecast["day"] == (stored.date - phase_1).days + 1
     assert forecast["interval"] == {"low": stored.low.isoformat(), "high": stored.high.isoformat(), "coverage": 0.8}
     assert forecast["chance"] == pytest.approx(stored.chance)
     assert forecast["basis"]["past_terms"] == 3

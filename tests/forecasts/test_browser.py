@@ -42,7 +42,7 @@ def expected_line(body: dict) -> str:
     forecast = body["forecast"]
     if body["status"] == "forecast":
         low, high = short(forecast["interval"]["low"]), short(forecast["interval"]["high"])
-        return f"Likely to fill around {short(forecast['date'])} ({forecast['day']}); 80% interval {low} – {high}."
+        return f"Likely to fill around {short(forecast['date'])} ({forecast['phase']}); 80% interval {low} – {high}."
     return body["reason"]
 
 
@@ -79,4 +79,36 @@ def test_the_enrollment_page_notes_the_forecast_under_the_coming_terms_curve_onl
     assert expected_line(body) in " ".join(notes.inner_text().split())
     fits(page)
     notes.screenshot(path=SCREENSHOTS / f"forecast-note-{size}.png")
+    page.close()
+
+
+@pytest.fixture
+def shown(server, django_db_blocker):
+    """COMPSCI 61B's stored forecast with its date shown (withheld this early in the real
+    term), restored afterwards: the page's date, interval and chance as a student sees them."""
+    from forecasts.models import FillForecast
+
+    with django_db_blocker.unblock():
+        forecast = FillForecast.objects.get(course__code="COMPSCI 61B", term__slug="fall-2026")
+        reason, forecast.withheld = forecast.withheld, ""
+        forecast.save(update_fields=["withheld"])
+    yield forecast
+    with django_db_blocker.unblock():
+        forecast.withheld = reason
+        forecast.save(update_fields=["withheld"])
+
+
+@pytest.mark.parametrize("size", sorted(SIZES))
+def test_a_shown_forecast_reads_as_a_date_its_phase_and_interval(server, browser, shown, size):
+    status, _, body = server.get("/api/v1/forecasts/COMPSCI/61B/")
+    assert status == 200
+    body = json.loads(body)
+    assert body["status"] == "forecast"
+    page = browser.new_page(viewport=SIZES[size])
+    page.goto(server.url + "/courses/COMPSCI/61B/")
+    text = " ".join(page.locator("section.forecast-panel").inner_text().split())
+    assert expected_line(body) in text
+    assert f"A {round(body['forecast']['chance'] * 100)}% chance it fills at all this term." in text
+    fits(page)
+    page.locator("section.forecast-panel").screenshot(path=SCREENSHOTS / f"forecast-panel-date-{size}.png")
     page.close()
