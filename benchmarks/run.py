@@ -18,7 +18,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks import grades, harness, mixed, schedules, search, sis  # noqa: E402
+from benchmarks import (  # noqa: E402
+    forecast,  # noqa: E402
+    grades,
+    harness,
+    mixed,
+    schedules,
+    search,
+    sis,
+)
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -88,6 +96,7 @@ BENCHMARKS = {
     "schedules": schedules.bench_schedules,
     "search": search.bench_search,
     "sis": sis.bench_sync,
+    "forecast": forecast.bench_backtest,
 }
 
 
