@@ -24,12 +24,13 @@ course would have had then:
 - similar courses: the median fill day and the share that filled among courses of the
   same subject, and of the same level (lower division, upper division, graduate).
 
-Three scikit-learn models read those features: a classifier for the chance that
-the course fills at all, and gradient-boosted quantile regressions (10th, 50th and
-90th percentiles) for how many days after the cutoff it fills, trained on the
-courses that did. The interval is then conformalised (conformalized quantile
-regression, Romano et al. 2019): out-of-fold predictions over the earlier terms,
-grouped by course, give how far outside its interval each true fill day fell, and
+scikit-learn models read those features: a gradient-boosted classifier for the
+chance that the course fills at all, and gradient-boosted quantile regressions
+(10th, 50th and 90th percentiles) for how many days after the cutoff it fills,
+trained on the courses that did. The interval is then conformalised (conformalized
+quantile regression, Romano et al. 2019): out-of-fold predictions over the earlier
+terms, holding out one term at a time (or groups of courses when there is only one),
+give how far outside its interval each true fill day fell, and
 the interval is widened (or narrowed) by that score's 80% quantile so that, on the
 earlier terms, 80% of fill days fall inside.
 """
@@ -186,12 +187,12 @@ def _history(terms: Terms, earlier: list[str], courses: pd.Index, cutoff: int) -
     long["filled"] = long["filled"].astype(float)
     long["subject"] = long["course"].map(terms.subject)
     long["level"] = long["course"].map(terms.level)
-    for key, name in [("subject", "subject"), ("level", "level")]:
+    for key, of_course in [("subject", terms.subject), ("level", terms.level)]:
         groups = long.groupby(key)
         stats = pd.DataFrame({"median": groups["day"].median(), "share": groups["filled"].mean()})
-        keys = (terms.subject if key == "subject" else terms.level).reindex(courses)
-        out[f"{name}_fill_median"] = keys.map(stats["median"]).astype(float).to_numpy()
-        out[f"{name}_filled_share"] = keys.map(stats["share"]).astype(float).to_numpy()
+        keys = of_course.reindex(courses)
+        out[f"{key}_fill_median"] = keys.map(stats["median"]).astype(float).to_numpy()
+        out[f"{key}_filled_share"] = keys.map(stats["share"]).astype(float).to_numpy()
     out["level"] = terms.level.reindex(courses).astype(float)
     return out
 
