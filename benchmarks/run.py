@@ -18,15 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks import (  # noqa: E402
-    forecast,  # noqa: E402
-    grades,
-    harness,
-    mixed,
-    schedules,
-    search,
-    sis,
-)
+from benchmarks import forecast, grades, harness, mixed, schedules, search, sis  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
