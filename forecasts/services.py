@@ -7,7 +7,7 @@ import logging
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Max, Min
+from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 
 from berkeleytime.caching import bump_data_generation
@@ -47,23 +47,23 @@ class Refresh:
 
 
 def coming_term() -> Term | None:
-    """The term whose enrollment data begins last: the one being enrolled in, or about to be."""
-    latest = (
-        EnrollmentPoint.objects
-        .values("term")
-        .annotate(first=Min("date"))
-        .order_by("-first")
+    """The term being enrolled in, or about to be: of the terms with enrollment data and a
+    Phase 1 start to count days from, the one whose Phase 1 starts last. (A newer term the
+    SIS sync has begun to record, with no phases yet, cannot be forecast.)"""
+    return (
+        Term.objects
+        .filter(enrollment_phases__phase_1_start__isnull=False)
+        .filter(Exists(EnrollmentPoint.objects.filter(term=OuterRef("pk"))))
+        .order_by("-enrollment_phases__phase_1_start")
         .first()
     )  # fmt: skip
-    return Term.objects.get(pk=latest["term"]) if latest else None
 
 
-def refresh_forecasts(term: Term | None = None) -> Refresh:
-    """Replace the stored forecasts of ``term`` (the coming term when None) with ones from
-    all the data there is now."""
-    term = term or coming_term()
+def refresh_forecasts() -> Refresh:
+    """Replace the stored forecasts with the coming term's, from all the data there is now."""
+    term = coming_term()
     if term is None:
-        return Refresh(skipped="no enrollment data.")
+        return Refresh(skipped="no term with enrollment data and a Phase 1 start.")
     season = season_of(term)
     if season is None or term.slug not in season.data.curves:
         return Refresh(term=term, skipped=f"{term.name} has no Phase 1 start to count its days from.")
@@ -77,7 +77,8 @@ def refresh_forecasts(term: Term | None = None) -> Refresh:
     for row in rows:
         row.data_through = data_through
     with transaction.atomic():
-        FillForecast.objects.filter(term=term).delete()
+        # One term at a time: the one before it is over, and its curve is the answer.
+        FillForecast.objects.all().delete()
         FillForecast.objects.bulk_create(rows)
         transaction.on_commit(bump_data_generation)
     full = sum(1 for row in rows if row.full_since)

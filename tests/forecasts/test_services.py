@@ -1,13 +1,18 @@
 """The stored forecasts over the real enrollment data: refreshed by the import, and what
 they hold for COMPSCI 61A and for courses that get no date."""
 
+import datetime
+
 import pytest
 from django.db.models import Max
 
 from berkeleytime.signals import data_imported
 from enrollment.models import EnrollmentPoint, TermPhases
 from forecasts.models import FillForecast
+from forecasts.services import coming_term
 from sources.importing import ImportReport
+from tests.enrollment.factories import EnrollmentPointFactory
+from tests.factories import TermFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("enrollment_data")]
 
@@ -21,6 +26,11 @@ def test_the_enrollment_import_left_forecasts_for_the_term_being_enrolled_in():
     assert terms == {"fall-2026"}
     courses = EnrollmentPoint.objects.filter(term__slug="fall-2026").values("course").distinct().count()
     assert FillForecast.objects.count() == courses  # one per course with data: a date, a reason, or full
+
+
+def test_the_coming_term_is_the_latest_with_a_phase_1_start_not_any_newer_data():
+    EnrollmentPointFactory(term=TermFactory(year=2031, season="spring"), date=datetime.date(2031, 1, 5))
+    assert coming_term().slug == "fall-2026"
 
 
 def test_compsci_61a_is_forecast_from_its_three_earlier_falls_and_this_term_so_far():
