@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks import alerts, grades, harness, mixed, schedules, search, sis, waitlist  # noqa: E402
+from benchmarks import alerts, forecast, grades, harness, mixed, schedules, search, sis, waitlist  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -90,6 +90,7 @@ BENCHMARKS = {
     "search": search.bench_search,
     "sis": sis.bench_sync,
     "waitlist": waitlist.bench_waitlist,
+    "forecast": forecast.bench_backtest,
 }
 
 

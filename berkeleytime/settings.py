@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
     "waitlists",
+    "forecasts",
 ]
 
 # Sections of a course's page contributed by other apps: each dotted path names a
@@ -96,12 +97,14 @@ INSTALLED_APPS = [
 BT_COURSE_PANELS = [
     "grades.panels.course_panel",
     "enrollment.panels.course_panel",
+    "forecasts.panels.course_panel",
     "waitlists.panels.course_panel",
     "alerts.panels.course_panel",
 ]
 # What other apps say under the enrollment page's chart, per shown course and term
 # (enrollment.views.series_notes).
 BT_ENROLLMENT_NOTES: list[str] = [
+    "forecasts.panels.enrollment_note",
     "waitlists.panels.enrollment_note",
 ]
 # The control on every course card and course page (catalog.views.course_actions).

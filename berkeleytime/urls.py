@@ -19,6 +19,7 @@ api_v1 = [
     path("", include("schedules.api.urls")),
     path("", include("waitlists.api.urls")),
     path("me/alerts/", include("alerts.api.urls")),
+    path("", include("forecasts.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # Redoc writes <style> elements at run time and renders in a blob: worker.
     path(

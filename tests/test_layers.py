@@ -6,7 +6,7 @@
           <- grades, enrollment, search, accounts (students' accounts and saved courses), schedules
             <- sis (the SIS sync: catalog and enrollment writes)
               <- dashboard
-          enrollment <- waitlists (waitlist odds from the enrollment history)
+          enrollment <- waitlists (waitlist odds), forecasts (when courses fill), from the enrollment history
           accounts <- alerts (seat alerts for signed-in students; hears the sync through enrollment_changed)
 
 The project's wiring (settings, root URLconfs) names every app by string and
@@ -33,6 +33,7 @@ ALLOWED = {
     "dashboard": {"berkeleytime", "sources", "catalog", "search", "sis"},
     "waitlists": {"berkeleytime", "catalog", "enrollment"},
     "alerts": {"berkeleytime", "catalog", "accounts"},
+    "forecasts": {"berkeleytime", "catalog", "enrollment"},
 }
 
 
