@@ -43,8 +43,8 @@ from .models import GRADE_FIELDS, Grade, Instructor
 
 MIN_STUDENTS = 100
 MIN_SECTIONS = 2
-# What a reader may ask for instead: fewer than 2 sections leaves no spread between an
-# instructor's sections to estimate, fewer than 30 students too little to read.
+# What the API lets a reader ask for instead. One section is one term's teaching and one
+# curve, too little to stand for an instructor however large; under 30 students, too few to read.
 LOWEST_MIN_STUDENTS, HIGHEST_MIN_STUDENTS = 30, 100_000
 LOWEST_MIN_SECTIONS, HIGHEST_MIN_SECTIONS = 2, 100
 CONFIDENCE = 0.95
