@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks import grades, harness, mixed, schedules, search, sis  # noqa: E402
+from benchmarks import fairness, grades, harness, mixed, schedules, search, sis  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -88,6 +88,7 @@ BENCHMARKS = {
     "schedules": schedules.bench_schedules,
     "search": search.bench_search,
     "sis": sis.bench_sync,
+    "fairness": fairness.bench_fairness,
 }
 
 
