@@ -84,7 +84,8 @@ def fairness(rows: list[dict], title: str) -> charts.Chart:
     bars, side by side over the instructor. ``rows``: grades.fairness's instructors."""
     lines: list[charts.Line] = []
     values = [v for r in rows for key in ("raw", "adjusted") for v in (r[key]["low"], r[key]["high"])]
-    y = charts.Axis.nice(max(0.0, min(values, default=2.5) - 0.05), min(4.0, max(values, default=4.0) + 0.05), most=5)
+    # Adjusted averages may pass 4.0 a little: the axis follows them rather than cut them off.
+    y = charts.Axis.nice(max(0.0, min(values, default=2.5) - 0.05), max(values, default=4.0) + 0.05, most=5)
     for i, row in enumerate(rows):
         for key, color, shift, what in (
             ("raw", RAW_COLOR, -0.15, "raw"),
