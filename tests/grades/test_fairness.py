@@ -164,3 +164,33 @@ def test_econ_1_on_the_real_data_the_raw_gap_between_two_eras_mostly_closes(real
     adjusted_gap = campbell["adjusted"]["gpa"] - olney["adjusted"]["gpa"]
     assert 0 < adjusted_gap < raw_gap / 2
     assert campbell["adjusted"]["low"] < olney["adjusted"]["high"]
+
+
+def test_a_course_where_everyone_got_an_a_is_counted_as_not_fitted_and_shows_nobody():
+    # given one instructor whose 200 students all got an A: no spread to give an interval from
+    course = CourseFactory(number="13")
+    terms = [_term(2071, 3.3), _term(2072, 3.3)]
+    (only,) = _people("Fixture All A")
+    for i, term in enumerate(terms):
+        _section(course, term, only, {"a": 100}, f"all-a{i}")
+
+    comparison = compare_instructors(course)
+
+    assert comparison["instructors"] == []
+    assert comparison["left_out"]["not_fitted"] == 1
+
+
+def test_a_term_only_the_grade_history_covers_is_linked_over_the_courses_both_terms_have():
+    from grades.drift import _linked
+
+    # given Fall 2031 at 3.30 campus-wide, and Fall 2032 known only for courses 1 and 2
+    before = {1: (3.0 * 600, 600), 2: (3.5 * 400, 400), 3: (2.0 * 5000, 5000)}
+    after = {1: (3.1 * 600, 600), 2: (3.6 * 400, 400), 4: (4.0 * 50, 50)}
+    previous = TermDrift(term_id=1, level="under", gpa=3.30, students=6000, courses=3)
+
+    linked = _linked(2, "under", after, previous, {(1, "under"): before})
+
+    # then Fall 2032 is 3.30 plus the change of courses 1 and 2 (3.20 -> 3.30); course 3's
+    # absence and course 4's arrival are no drift
+    assert linked.gpa == pytest.approx(3.40)
+    assert (linked.students, linked.courses, linked.linked_from_id) == (1000, 2, 1)
