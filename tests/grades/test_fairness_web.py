@@ -5,6 +5,7 @@ import re
 import pytest
 from rest_framework.test import APIClient
 
+from catalog.models import Course
 from tests.browser import SCREENSHOTS
 
 pytestmark = pytest.mark.django_db
@@ -55,13 +56,17 @@ def test_the_operation_is_in_the_openapi_schema_with_its_400_and_404():
 
 
 def test_a_course_without_enough_students_says_so_and_draws_nothing(client):
-    from catalog.models import Course
+    from grades.models import CourseGrades
 
-    course = Course.objects.filter(has_grades=False).first()
-    response = client.get(f"/grades/{course.subject_id}/{course.number}/instructors/")
+    small = CourseGrades.objects.select_related("course").filter(total__range=(20, 80), gpa__isnull=False).first()
+    response = client.get(f"/grades/{small.course.subject_id}/{small.course.number}/instructors/")
     assert response.status_code == 200
     assert b"has enough graded students to compare" in response.content
     assert b"<svg" not in response.content
+
+    ungraded = Course.objects.filter(has_grades=False).first()
+    response = client.get(f"/grades/{ungraded.subject_id}/{ungraded.number}/instructors/")
+    assert f"{ungraded.code} has no letter grades to compare." in response.content.decode()
 
 
 @pytest.mark.browser
@@ -94,3 +99,14 @@ def test_the_comparison_fits_a_phone(site, browser):
     assert phone.locator("section.fairness svg.chart >> visible=true").get_attribute("data-size") == "compact"
     assert phone.locator("table.fair-table tbody tr", has_text="Martha Olney").count() == 1
     phone.screenshot(path=SCREENSHOTS / "fairness-phone.png", full_page=True)
+
+
+def test_sections_without_a_term_average_are_said_to_be_left_out(client):
+    from grades.models import TermDrift
+
+    # given the term averages not yet computed (a database migrated but not re-imported)
+    TermDrift.objects.all().delete()
+    page = client.get("/grades/COMPSCI/61A/instructors/").content.decode()
+    assert "None of COMPSCI 61A's graded sections is in a term with a campus-wide average" in page
+    assert "Every instructor" not in page
+    assert "sections in terms without a campus-wide average are not counted" in page
