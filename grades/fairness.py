@@ -3,7 +3,8 @@ the term-level drift in grades (grades.drift), with intervals that reflect how
 many sections, of what size, each instructor's average rests on.
 
 The model, fitted per course with statsmodels' MixedLM (REML): every
-letter-graded student is one observation, their grade points; each instructor
+letter-graded student is one observation, their grade points (a section's
+students are handed to the fit folded into a few rows, see _model_data); each instructor
 is a fixed effect (no intercept, so an instructor's coefficient is their
 estimated average); each section has a random intercept. The random intercept
 is what keeps a big section honest: its 400 students share one teaching, one
