@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks import alerts, forecast, grades, harness, mixed, schedules, search, sis, waitlist  # noqa: E402
+from benchmarks import alerts, fairness, forecast, grades, harness, mixed, schedules, search, sis, waitlist  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -91,6 +91,7 @@ BENCHMARKS = {
     "sis": sis.bench_sync,
     "waitlist": waitlist.bench_waitlist,
     "forecast": forecast.bench_backtest,
+    "fairness": fairness.bench_fairness,
 }
 
 

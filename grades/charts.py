@@ -74,3 +74,37 @@ def _short(name: str) -> str:
     """'Spring 2024' -> 'Sp24'."""
     season, year = name.split()
     return f"{season[:2]}{year[2:]}"
+
+
+RAW_COLOR, ADJUSTED_COLOR = COLORS[1], COLORS[0]
+
+
+def fairness(rows: list[dict], title: str) -> charts.Chart:
+    """Each instructor's raw and drift-adjusted estimate as dots with their intervals as
+    bars, side by side over the instructor. ``rows``: grades.fairness's instructors."""
+    lines: list[charts.Line] = []
+    values = [v for r in rows for key in ("raw", "adjusted") for v in (r[key]["low"], r[key]["high"])]
+    # Adjusted averages may pass 4.0 a little: the axis follows them rather than cut them off.
+    y = charts.Axis.nice(max(0.0, min(values, default=2.5) - 0.05), max(values, default=4.0) + 0.05, most=5)
+    for i, row in enumerate(rows):
+        for key, color, shift, what in (
+            ("raw", RAW_COLOR, -0.15, "raw"),
+            ("adjusted", ADJUSTED_COLOR, 0.15, "adjusted"),
+        ):
+            value = row[key]
+            tip = f"{row['name']}: {what} {value['gpa']:.2f} (95% interval {value['low']:.2f} to {value['high']:.2f})"
+            bar = [charts.Point(i + shift, value["low"], tip), charts.Point(i + shift, value["high"], tip)]
+            lines.append(charts.Line(f"{row['name']}, {what}, interval", color, bar, values=False))
+            lines.append(charts.Line(f"{row['name']}, {what}", color, [charts.Point(i + shift, value["gpa"], tip)]))
+    x = charts.Axis(-0.5, max(len(rows) - 0.5, 0.5), [(i, _surname(r["name"])) for i, r in enumerate(rows)])
+    description = "; ".join(
+        f"{r['name']}: raw {r['raw']['gpa']:.2f} ({r['raw']['low']:.2f} to {r['raw']['high']:.2f}), "
+        f"adjusted {r['adjusted']['gpa']:.2f} ({r['adjusted']['low']:.2f} to {r['adjusted']['high']:.2f})"
+        for r in rows
+    )
+    return charts.line_chart(title, description or "No instructors.", lines, x, y)
+
+
+def _surname(name: str) -> str:
+    """'John DeNero' -> 'DeNero'; 'Harvey, B' -> 'Harvey' (how the old files wrote names)."""
+    return name.split(",")[0].strip() if "," in name else name.split()[-1]

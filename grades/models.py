@@ -140,3 +140,27 @@ class CourseGrades(models.Model):
 
     def __str__(self) -> str:
         return f"{self.course_id}: {self.gpa}"
+
+
+class TermDrift(models.Model):
+    """The campus-wide average grade point of one term and level ("under" or "grad"):
+    letter-graded students over every section, weighted by students. Refreshed by the
+    grade import (grades.drift) so a fair comparison reads each term against its own
+    campus average instead of aggregating every section per request.
+
+    ``linked_from`` is set for a term only the per-course grade history covers (not
+    every course): its value is the linked term's plus the change over the courses
+    both terms have, so a different mix of courses does not pass for drift."""
+
+    term = models.ForeignKey(Term, on_delete=models.CASCADE, related_name="drift")
+    level = models.CharField(max_length=8)
+    gpa = models.FloatField()
+    students = models.PositiveIntegerField()
+    courses = models.PositiveIntegerField()
+    linked_from = models.ForeignKey(Term, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["term", "level"], name="term_drift_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.term_id} {self.level}: {self.gpa:.3f}"

@@ -1,5 +1,7 @@
 """The grade summary on a course's page (see BT_COURSE_PANELS)."""
 
+from django.urls import reverse
+
 from . import charts, selectors
 
 
@@ -16,4 +18,5 @@ def course_panel(request, course) -> dict | None:
         "result": result,
         "chart": charts.histogram([result], f"Grade distribution of {course.code}, all terms"),
         "link": f"/grades/?s={course.subject_id}/{course.number}",
+        "fairness_link": reverse("grades-fairness", kwargs={"subject": course.subject_id, "number": course.number}),
     }

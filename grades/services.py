@@ -44,6 +44,7 @@ from sources.importing import ImportReport, assign_changed, record_import
 from sources.names import split_names
 
 from . import instructors as identities
+from .drift import refresh_term_drift
 from .models import GRADE_FIELDS, Grade, Instructor, InstructorSpelling
 
 # Every column an instructor's name is stored in, as the sources write it.
@@ -513,6 +514,7 @@ def import_grades(
             scopes |= file_scopes
         touched = importer.write(rows, scopes)
         refresh_course_summaries(touched)
+        refresh_term_drift()
         record_import("grades", started, report, touched, sender=GradeImporter, details=importer.details())
     return importer
 

@@ -6,8 +6,9 @@ from django.shortcuts import redirect, render
 
 from berkeleytime.caching import cached_page
 from catalog import selections
+from sources.terms import TermRef
 
-from . import charts, selectors
+from . import charts, fairness, selectors
 
 VIEWS = {"side": "Side by side", "overlay": "Overlaid"}
 GRADE_SETS = {"all": "All grades", "letter": "Letter grades only"}
@@ -185,3 +186,28 @@ def instructor_page(request, slug: str):
         "trend_chart": charts.trend([line], f"GPA by term: {instructor.name}") if trend else None,
     }
     return render(request, "grades/instructor.html", context)
+
+
+@cached_page
+def fairness_page(request, subject: str, number: str):
+    """A course's instructors side by side, raw and adjusted for the drift in grades (grades.fairness)."""
+    try:
+        course = selectors.find_course(subject, number)
+    except selectors.CourseNotFound as exc:
+        raise Http404(str(exc)) from None
+    if (subject, number) != (course.subject_id, course.number):
+        return redirect("grades-fairness", subject=course.subject_id, number=course.number)
+    comparison = fairness.compare_instructors(course)
+    rows = comparison["instructors"]
+    for row in rows:
+        row["first_name"], row["last_name"] = (TermRef.from_slug(row[k]).name for k in ("first_term", "last_term"))
+    reference = comparison["reference_term"]
+    context = {
+        "reference": TermRef.from_slug(reference).name if reference else None,
+        "course": course,
+        "comparison": comparison,
+        "left_out": sum(comparison["left_out"][k] for k in ("too_few_students", "too_few_sections", "not_fitted")),
+        "chart": charts.fairness(rows, f"Instructors of {course.code}, raw and adjusted") if rows else None,
+        "legend": charts.legend([("Raw", charts.RAW_COLOR), ("Adjusted for drift", charts.ADJUSTED_COLOR)]),
+    }
+    return render(request, "grades/fairness.html", context)

@@ -46,6 +46,7 @@ MAIN_PAGES = [
     "/enrollment/?s=COMPSCI/61A/fall-2025&s=COMPSCI/189/fall-2025&position-compsci61a=40&position-compsci189=x",
     "/alerts/unsubscribe/not-a-link/",  # an unsubscribe link cut short (tests/alerts/test_browser.py: the others)
     "/enrollment/?s=COMPSCI/61A/fall-2026&s=COMPSCI/61A/fall-2025",  # the fill forecast's note
+    "/grades/COMPSCI/61A/instructors/",
 ]
 
 

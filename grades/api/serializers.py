@@ -91,3 +91,42 @@ class InstructorDetailSerializer(serializers.Serializer):
     )
     courses = InstructorCourseSerializer(many=True)
     trend = TrendPointSerializer(many=True)
+
+
+class EstimateSerializer(serializers.Serializer):
+    gpa = serializers.FloatField(help_text="The model's estimate of the instructor's average grade point.")
+    low = serializers.FloatField(help_text="Lower end of the interval (see confidence).")
+    high = serializers.FloatField()
+
+
+class FairInstructorSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    sections = serializers.IntegerField()
+    students = serializers.IntegerField(help_text="Letter-graded students over those sections.")
+    terms = serializers.IntegerField(help_text="Terms taught.")
+    first_term = serializers.CharField()
+    last_term = serializers.CharField()
+    average = serializers.FloatField(help_text="Plain average grade point of the students, as the grade pages show.")
+    letter = serializers.CharField()
+    raw = EstimateSerializer(help_text="Sections as graded, from the same model as adjusted.")
+    adjusted = EstimateSerializer(help_text="Each term read against its campus average, on the reference term's scale.")
+
+
+class LeftOutSerializer(serializers.Serializer):
+    too_few_students = serializers.IntegerField(help_text="Instructors under min_students.")
+    too_few_sections = serializers.IntegerField(help_text="Instructors with enough students under min_sections.")
+    not_fitted = serializers.IntegerField(help_text="Instructors left out because the model could not be fitted.")
+    sections_without_instructor = serializers.IntegerField()
+    sections_without_term_average = serializers.IntegerField(help_text="Terms with too few students campus-wide.")
+
+
+class FairComparisonSerializer(serializers.Serializer):
+    course = serializers.CharField()
+    reference_term = serializers.CharField(allow_null=True, help_text="Adjusted averages read on this term's scale.")
+    reference_gpa = serializers.FloatField(allow_null=True, help_text="The reference term's campus average.")
+    confidence = serializers.FloatField(help_text="The intervals' confidence: 0.95.")
+    min_students = serializers.IntegerField()
+    min_sections = serializers.IntegerField()
+    instructors = FairInstructorSerializer(many=True)
+    left_out = LeftOutSerializer()

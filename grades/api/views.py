@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from berkeleytime.caching import CachedJSONMixin
 from berkeleytime.pagination import PageNumberPagination
 from catalog.api.views import COURSE_PATH
-from grades import selectors
+from grades import fairness, selectors
 from grades.models import Instructor
 
 from . import serializers
@@ -77,6 +77,52 @@ class CourseTrendView(GradeView):
         course = _course(subject, number)
         selection = selectors.Scope(course, [], instructors)
         return Response({"course": course.code, "trend": selectors.course_trend(selection)})
+
+
+def _bounded_integer(name: str, low: int, high: int, description: str) -> OpenApiParameter:
+    return OpenApiParameter(name, {"type": "integer", "minimum": low, "maximum": high}, description=description)
+
+
+MIN_STUDENTS = _bounded_integer(
+    "min_students",
+    fairness.LOWEST_MIN_STUDENTS,
+    fairness.HIGHEST_MIN_STUDENTS,
+    f"Show an instructor with at least this many letter-graded students (default {fairness.MIN_STUDENTS})",
+)
+MIN_SECTIONS = _bounded_integer(
+    "min_sections",
+    fairness.LOWEST_MIN_SECTIONS,
+    fairness.HIGHEST_MIN_SECTIONS,
+    f"... over at least this many sections (default {fairness.MIN_SECTIONS})",
+)
+
+
+def _integer(request, parameter: OpenApiParameter, default: int) -> int:
+    """The parameter's value (berkeleytime.parameters has checked it against its bounds), or ``default``."""
+    text = request.query_params.get(parameter.name, "")
+    return int(text) if text else default
+
+
+class FairComparisonView(GradeView):
+    """A course's instructors side by side: grades raw and adjusted for the term-level drift
+    in grades, with 95% intervals that reflect section sizes. Only instructors with enough
+    students and sections are shown; ``left_out`` says how many were not and why."""
+
+    serializer_class = serializers.FairComparisonSerializer
+
+    @extend_schema(
+        parameters=[*COURSE_PATH, MIN_STUDENTS, MIN_SECTIONS],
+        responses={
+            200: serializers.FairComparisonSerializer,
+            400: OpenApiResponse(description="A parameter is invalid; errors names it."),
+            404: OpenApiResponse(description="No such course."),
+        },
+    )
+    def get(self, request, subject: str, number: str):
+        min_students = _integer(request, MIN_STUDENTS, fairness.MIN_STUDENTS)
+        min_sections = _integer(request, MIN_SECTIONS, fairness.MIN_SECTIONS)
+        course = _course(subject, number)
+        return Response(fairness.compare_instructors(course, min_students, min_sections))
 
 
 class CompareView(GradeView):
