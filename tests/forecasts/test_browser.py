@@ -5,6 +5,7 @@ No django_db mark on the browser tests: they read what they compare against from
 
 import datetime
 import json
+import time
 
 import pytest
 
@@ -85,17 +86,25 @@ def test_the_enrollment_page_notes_the_forecast_under_the_coming_terms_curve_onl
 @pytest.fixture
 def shown(server, django_db_blocker):
     """COMPSCI 61B's stored forecast with its date shown (withheld this early in the real
-    term), restored afterwards: the page's date, interval and chance as a student sees them."""
+    term), restored afterwards: the page's date, interval and chance as a student sees them.
+    Each change bumps the data generation, as a refresh does, so that a course page cached
+    earlier in the run is not served, and waits for the server to read it."""
+    from berkeleytime.caching import GENERATION_TTL, bump_data_generation
     from forecasts.models import FillForecast
+
+    def withhold(reason: str) -> None:
+        with django_db_blocker.unblock():
+            forecast.withheld = reason
+            forecast.save(update_fields=["withheld"])
+            bump_data_generation()
+        time.sleep(GENERATION_TTL + 0.2)
 
     with django_db_blocker.unblock():
         forecast = FillForecast.objects.get(course__code="COMPSCI 61B", term__slug="fall-2026")
-        reason, forecast.withheld = forecast.withheld, ""
-        forecast.save(update_fields=["withheld"])
+    reason = forecast.withheld
+    withhold("")
     yield forecast
-    with django_db_blocker.unblock():
-        forecast.withheld = reason
-        forecast.save(update_fields=["withheld"])
+    withhold(reason)
 
 
 @pytest.mark.parametrize("size", sorted(SIZES))
