@@ -8,7 +8,7 @@ opening it changes nothing: a mail scanner that fetches it stops no alert."""
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -68,15 +68,17 @@ def follow(request):
 
 
 def _own(request, follow_id: int):
-    return selectors.get_follow(request.user, follow_id)
+    """The student's own follow; another student's or an unknown id is the site's 404."""
+    found = selectors.get_follow(request.user, follow_id)
+    if found is None:
+        raise Http404("no such follow")
+    return found
 
 
 @require_POST
 @student_required
 def change(request, follow_id: int):
     found = _own(request, follow_id)
-    if found is None:
-        return render(request, "404.html", status=404)
     form = WatchForm(request.POST)
     if not form.is_valid():
         messages.error(request, f"Not changed. {_first_error(form)}")
@@ -95,8 +97,6 @@ def _set_active(active: bool, said: str):
     @student_required
     def view(request, follow_id: int):
         found = _own(request, follow_id)
-        if found is None:
-            return render(request, "404.html", status=404)
         services.set_active(found, active)
         messages.info(request, f"{said} {mail.follow_label(found)}.")
         return redirect("alerts")
@@ -112,8 +112,6 @@ resume = _set_active(True, "Alerts again for")
 @student_required
 def delete(request, follow_id: int):
     found = _own(request, follow_id)
-    if found is None:
-        return render(request, "404.html", status=404)
     label = mail.follow_label(found)
     found.delete()
     messages.info(request, f"Removed {label} and its alerts.")
